@@ -1,0 +1,30 @@
+package dev.eventfold.core;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** The timestamp format of the shared table: ISO-8601 UTC with milliseconds, as JavaScript's toISOString(). */
+public final class Timestamps {
+    private static final DateTimeFormatter MILLIS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private Timestamps() {
+    }
+
+    /** {@code 2026-11-27T16:05:59.123Z}: always three fraction digits, unlike {@link Instant#toString()}. */
+    public static String format(Instant instant) {
+        return MILLIS.format(instant);
+    }
+
+    /** Checks a caller-supplied timestamp; what other runtimes wrote is read leniently instead. */
+    public static String requireIso(String field, String value) {
+        try {
+            Instant.parse(value);
+            return value;
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new InvalidInputException(field, "not an ISO-8601 UTC timestamp: " + value);
+        }
+    }
+}

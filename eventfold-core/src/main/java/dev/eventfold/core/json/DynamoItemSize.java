@@ -1,0 +1,94 @@
+package dev.eventfold.core.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The size of an item as DynamoDB counts it against its 400 KB item and 4 MB transaction limits,
+ * from the item's plain JSON. Rules from "DynamoDB item sizes and formats" in the DynamoDB
+ * Developer Guide: names and strings in UTF-8 bytes, numbers 1 byte per two significant digits
+ * plus 1, booleans and nulls 1, lists and maps 3 plus 1 per element. Numbers are rounded up,
+ * so the estimate errs towards refusing.
+ */
+public final class DynamoItemSize {
+    /** 400 KB, as the service counts it. */
+    public static final long MAX_ITEM_BYTES = 400L * 1024;
+    /** TransactWriteItems: at most 4 MB of items in one transaction. */
+    public static final long MAX_TRANSACTION_BYTES = 4L * 1024 * 1024;
+    /** TransactWriteItems: at most 100 actions. */
+    public static final int MAX_TRANSACTION_ITEMS = 100;
+
+    private DynamoItemSize() {
+    }
+
+    public static long of(JsonNode item) {
+        long size = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            size += utf8(e.getKey()) + value(e.getValue());
+        }
+        return size;
+    }
+
+    private static long value(JsonNode v) {
+        switch (v.getNodeType()) {
+            case STRING:
+                return utf8(v.textValue());
+            case NUMBER:
+                return number(v.decimalValue());
+            case BOOLEAN:
+            case NULL:
+                return 1;
+            case ARRAY: {
+                long s = 3;
+                for (JsonNode element : v) {
+                    s += 1 + value(element);
+                }
+                return s;
+            }
+            case OBJECT: {
+                long s = 3;
+                for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    s += 1 + utf8(e.getKey()) + value(e.getValue());
+                }
+                return s;
+            }
+            case BINARY:
+                try {
+                    return v.binaryValue().length;
+                } catch (java.io.IOException e) {
+                    return utf8(v.asText());
+                }
+            default:
+                return 0;
+        }
+    }
+
+    private static long number(BigDecimal n) {
+        BigDecimal stripped = n.stripTrailingZeros();
+        int digits = stripped.signum() == 0 ? 1 : stripped.precision();
+        return (digits + 1) / 2 + 1;
+    }
+
+    private static long utf8(String s) {
+        // Counting without allocating: strings can be hundreds of KB.
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

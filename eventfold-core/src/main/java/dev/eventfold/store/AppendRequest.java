@@ -1,0 +1,84 @@
+package dev.eventfold.store;
+
+import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.AppendTooLargeException;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.Keys;
+import dev.eventfold.core.NewEvent;
+import dev.eventfold.core.json.DynamoItemSize;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One append: events for one aggregate, written atomically after {@code expectedVersion}.
+ *
+ * @param expectedVersion the aggregate's version before the append; 0 for a new aggregate
+ * @param idempotencyKey  recorded on the head as {@code lastIdemKey}; defaults to the first event's id.
+ *                        A repeat of an append that already landed, with the same key and event ids,
+ *                        returns the original result and writes nothing
+ */
+public record AppendRequest(AggregateRef aggregate, long expectedVersion, List<NewEvent> events,
+                            String idempotencyKey) {
+    /** The head takes one of the 100 actions of a transaction. */
+    public static final int MAX_EVENTS = DynamoItemSize.MAX_TRANSACTION_ITEMS - 1;
+
+    public AppendRequest {
+        if (aggregate == null) {
+            throw new InvalidInputException("aggregate", "must not be null");
+        }
+        if (expectedVersion < 0 || expectedVersion > Keys.MAX_VERSION) {
+            throw new InvalidInputException("expectedVersion", expectedVersion + " is outside 0.." + Keys.MAX_VERSION);
+        }
+        if (events == null || events.isEmpty()) {
+            throw new InvalidInputException("events", "an append needs at least one event");
+        }
+        events = List.copyOf(events);
+        if (events.size() > MAX_EVENTS) {
+            throw new AppendTooLargeException("events", events.size(), MAX_EVENTS,
+                    "events (one DynamoDB transaction holds 100 items, the head included)");
+        }
+        if (expectedVersion + events.size() > Keys.MAX_VERSION) {
+            throw new InvalidInputException("version", (expectedVersion + events.size()) + " would exceed "
+                    + Keys.MAX_VERSION + " (the 9-digit sort key)");
+        }
+        Set<String> ids = new HashSet<>();
+        for (NewEvent e : events) {
+            Objects.requireNonNull(e, "events must not contain null");
+            if (!ids.add(e.eventId())) {
+                throw new InvalidInputException("eventId", "appears twice in one append: " + e.eventId());
+            }
+        }
+        idempotencyKey = idempotencyKey == null ? events.get(0).eventId()
+                : Keys.requireNonBlank("idempotencyKey", idempotencyKey);
+    }
+
+    public static AppendRequest of(AggregateRef aggregate, long expectedVersion, NewEvent event) {
+        return new AppendRequest(aggregate, expectedVersion, List.of(event), null);
+    }
+
+    public static AppendRequest of(AggregateRef aggregate, long expectedVersion, List<NewEvent> events) {
+        return new AppendRequest(aggregate, expectedVersion, events, null);
+    }
+
+    public AppendRequest withExpectedVersion(long version) {
+        return new AppendRequest(aggregate, version, events, idempotencyKey);
+    }
+
+    public AppendRequest withIdempotencyKey(String key) {
+        return new AppendRequest(aggregate, expectedVersion, events, key);
+    }
+
+    public long firstVersion() {
+        return expectedVersion + 1;
+    }
+
+    public long lastVersion() {
+        return expectedVersion + events.size();
+    }
+
+    public NewEvent lastEvent() {
+        return events.get(events.size() - 1);
+    }
+}

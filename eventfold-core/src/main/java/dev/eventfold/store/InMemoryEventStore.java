@@ -1,0 +1,177 @@
+package dev.eventfold.store;
+
+import dev.eventfold.core.AggregateHead;
+import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.AppendResult;
+import dev.eventfold.core.ConcurrencyConflictException;
+import dev.eventfold.core.EventRecord;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.Keys;
+import dev.eventfold.core.Page;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A thread-safe {@link EventStore} in memory, with the semantics of the DynamoDB store:
+ * optimistic concurrency, idempotent repeats, all-or-nothing multi-event appends, the same
+ * size limits and paging. For unit tests and the embedded runtime.
+ *
+ * <pre>{@code
+ * EventStore store = new InMemoryEventStore();
+ * store.appendEvent(AggregateRef.of("wallet", "wal_1"), 0, funded);
+ * }</pre>
+ */
+public final class InMemoryEventStore implements EventStore {
+
+    private final Clock clock;
+    private final Map<String, Stream_> streams = new ConcurrentHashMap<>();
+    private final Map<String, NavigableSet<String>> tenants = new ConcurrentSkipListMap<>();
+    private final List<Consumer<List<EventRecord>>> appendListeners = new CopyOnWriteArrayList<>();
+
+    public InMemoryEventStore() {
+        this(Clock.systemUTC());
+    }
+
+    public InMemoryEventStore(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Calls {@code listener} with the events of every append that lands, in commit order per
+     * aggregate, on the appending thread: the in-memory counterpart of the table's stream.
+     */
+    public void onAppend(Consumer<List<EventRecord>> listener) {
+        appendListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public AppendResult append(AppendRequest request) {
+        PreparedAppend prepared = PreparedAppend.of(request, clock.instant());
+        Stream_ stream = streams.computeIfAbsent(request.aggregate().pk(), pk -> new Stream_(request.aggregate()));
+        synchronized (stream) {
+            long current = stream.events.size();
+            if (stream.head != null && request.idempotencyKey().equals(stream.head.lastIdemKey())) {
+                // The head's latest append carried this key: it already landed.
+                return new AppendResult(request.aggregate(), Math.max(1, current - request.events().size() + 1),
+                        current, true);
+            }
+            if (current != request.expectedVersion()) {
+                if (current > request.expectedVersion()
+                        && stream.events.get((int) request.expectedVersion()).eventId()
+                        .equals(request.events().get(0).eventId())) {
+                    return prepared.result(true);
+                }
+                throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(),
+                        OptionalLong.of(current));
+            }
+            stream.events.addAll(prepared.records());
+            stream.head = new AggregateHead(request.aggregate(), request.lastVersion(),
+                    request.lastEvent().eventId(), request.idempotencyKey(), prepared.updatedAt());
+            for (EventRecord r : prepared.records()) {
+                if (r.tenantId() != null) {
+                    tenants.computeIfAbsent(r.tenantId(), t -> new ConcurrentSkipListSet<>()).add(r.pk());
+                }
+            }
+            for (Consumer<List<EventRecord>> l : appendListeners) {
+                l.accept(prepared.records());
+            }
+        }
+        return prepared.result(false);
+    }
+
+    @Override
+    public Optional<AggregateHead> getHead(AggregateRef aggregate) {
+        Stream_ s = streams.get(aggregate.pk());
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            return Optional.ofNullable(s.head);
+        }
+    }
+
+    @Override
+    public Optional<EventRecord> getEvent(AggregateRef aggregate, long version) {
+        Keys.requireVersion("version", version);
+        Stream_ s = streams.get(aggregate.pk());
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            return version <= s.events.size() ? Optional.of(s.events.get((int) version - 1)) : Optional.empty();
+        }
+    }
+
+    @Override
+    public Page<EventRecord> listEvents(EventQuery query) {
+        Stream_ s = streams.get(query.aggregate().pk());
+        if (s == null || query.isEmptyRange()) {
+            return Page.last(List.of());
+        }
+        synchronized (s) {
+            long first = query.firstVersion();
+            long last = Math.min(query.toVersionInclusive(), s.events.size());
+            if (first > last) {
+                return Page.last(List.of());
+            }
+            long end = query.hasLimit() ? Math.min(last, first + query.limit() - 1) : last;
+            List<EventRecord> data = new ArrayList<>(s.events.subList((int) first - 1, (int) end));
+            return new Page<>(data, end < last ? Keys.eventSk(end) : null);
+        }
+    }
+
+    @Override
+    public Page<AggregateRef> listTenantAggregates(String tenantId, int limit, String cursor) {
+        Keys.requireNonBlank("tenantId", tenantId);
+        if (limit < 1) {
+            throw new InvalidInputException("limit", "must be at least 1, was " + limit);
+        }
+        NavigableSet<String> pks = tenants.get(tenantId);
+        if (pks == null) {
+            return Page.last(List.of());
+        }
+        NavigableSet<String> rest = cursor == null ? pks : pks.tailSet(cursor, false);
+        List<AggregateRef> data = new ArrayList<>();
+        String lastPk = null;
+        for (String pk : rest) {
+            if (data.size() == limit) {
+                return new Page<>(data, lastPk);
+            }
+            data.add(AggregateRef.fromPk(pk));
+            lastPk = pk;
+        }
+        return Page.last(data);
+    }
+
+    /** Every event of every aggregate, aggregate by aggregate in version order: the in-memory "scan". */
+    public Stream<EventRecord> allEvents() {
+        return streams.values().stream().flatMap(s -> {
+            synchronized (s) {
+                return new ArrayList<>(s.events).stream();
+            }
+        });
+    }
+
+    /** One aggregate's events and head, guarded by the stream's own monitor. */
+    private static final class Stream_ {
+        final AggregateRef aggregate;
+        final List<EventRecord> events = new ArrayList<>();
+        AggregateHead head;
+
+        Stream_(AggregateRef aggregate) {
+            this.aggregate = aggregate;
+        }
+    }
+}
