@@ -70,9 +70,13 @@ public record EventQuery(AggregateRef aggregate, long fromVersionExclusive, long
         return new EventQuery(aggregate, fromVersionExclusive, toVersionInclusive, limit, pageCursor);
     }
 
-    /** Lower bound of the sort-key range: {@code EVT#000000000} or {@code EVT#<from + 1>}. */
+    /**
+     * Lower bound of the sort-key range: {@code EVT#000000000} from the start, else
+     * {@code EVT#<first version>} after {@code fromVersionExclusive} and the cursor.
+     */
     public String fromSk() {
-        return fromVersionExclusive == 0 ? Keys.FIRST_EVENT_SK : Keys.eventSk(Math.min(fromVersionExclusive + 1, Keys.MAX_VERSION));
+        long first = firstVersion();
+        return first <= 1 ? Keys.FIRST_EVENT_SK : Keys.eventSk(Math.min(first, Keys.MAX_VERSION));
     }
 
     /** Upper bound of the sort-key range: {@code EVT#999999999} or {@code EVT#<to>}. */

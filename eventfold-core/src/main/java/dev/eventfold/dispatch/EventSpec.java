@@ -1,0 +1,233 @@
+package dev.eventfold.dispatch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.Keys;
+import dev.eventfold.core.Timestamps;
+import dev.eventfold.core.json.EventJson;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/**
+ * One event to dispatch: the reference runtime's {@code dispatchEvent} argument. Only the
+ * aggregate and the event type are required; what is left empty is filled at dispatch time
+ * (WIRE.md section 8): {@code eventId} = {@code evt-} + ULID, {@code idempotencyKey} = the
+ * eventId, {@code occurredAt} = now, and correlation, causation, actor and tenant from the
+ * current {@link dev.eventfold.context.EventContext}. Validated when built, so bad input fails
+ * before any request.
+ *
+ * <pre>{@code
+ * EventSpec funded = EventSpec.builder()
+ *     .aggregate("wallet", "wal_123")
+ *     .eventType("Wallet.Funded")
+ *     .source("billing")
+ *     .payload(Map.of("amount", 5000))
+ *     .build();
+ * }</pre>
+ *
+ * @param payload         {@link MissingNode} when the event has none
+ * @param schemaVersion   1 unless given
+ * @param expectedVersion when present, the append must find the aggregate at exactly this version
+ *                        and a conflict is returned to the caller instead of retried; when empty
+ *                        (the default) the dispatcher finds the version itself
+ */
+public record EventSpec(
+        AggregateRef aggregate,
+        String eventType,
+        JsonNode payload,
+        String source,
+        String tenantId,
+        String eventId,
+        String idempotencyKey,
+        String occurredAt,
+        int schemaVersion,
+        String correlationId,
+        String causationId,
+        String actorId,
+        OptionalLong expectedVersion) {
+
+    public EventSpec {
+        if (aggregate == null) {
+            throw new InvalidInputException("aggregate", "must not be null");
+        }
+        eventType = Keys.requireNonBlank("eventType", eventType);
+        payload = payload == null ? MissingNode.getInstance() : payload;
+        EventJson.requireStorable("payload", payload);
+        source = blankToNull(source);
+        tenantId = blankToNull(tenantId);
+        eventId = requireNullOrNonBlank("eventId", eventId);
+        idempotencyKey = requireNullOrNonBlank("idempotencyKey", idempotencyKey);
+        occurredAt = blankToNull(occurredAt);
+        if (occurredAt != null) {
+            Timestamps.requireIso("occurredAt", occurredAt);
+        }
+        if (schemaVersion < 1) {
+            throw new InvalidInputException("schemaVersion", "must be at least 1, was " + schemaVersion);
+        }
+        correlationId = blankToNull(correlationId);
+        causationId = blankToNull(causationId);
+        actorId = blankToNull(actorId);
+        expectedVersion = expectedVersion == null ? OptionalLong.empty() : expectedVersion;
+        if (expectedVersion.isPresent()
+                && (expectedVersion.getAsLong() < 0 || expectedVersion.getAsLong() >= Keys.MAX_VERSION)) {
+            throw new InvalidInputException("expectedVersion", expectedVersion.getAsLong() + " is outside 0.."
+                    + (Keys.MAX_VERSION - 1));
+        }
+    }
+
+    /** The minimal event: aggregate, type and payload (any value Jackson turns into JSON, or null). */
+    public static EventSpec of(String aggregateType, String aggregateId, String eventType, Object payload) {
+        return builder().aggregate(aggregateType, aggregateId).eventType(eventType).payload(payload).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder().aggregate(aggregate).eventType(eventType).payload(payload).source(source)
+                .tenantId(tenantId).eventId(eventId).idempotencyKey(idempotencyKey).occurredAt(occurredAt)
+                .schemaVersion(schemaVersion).correlationId(correlationId).causationId(causationId).actorId(actorId);
+        b.expectedVersion = expectedVersion;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        // No payload: specs end up in logs and exception messages.
+        return "EventSpec[" + aggregate + " " + eventType + (eventId != null ? " " + eventId : "") + "]";
+    }
+
+    private static String blankToNull(String v) {
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    private static String requireNullOrNonBlank(String field, String v) {
+        if (v != null && v.isBlank()) {
+            throw new InvalidInputException(field, "must not be blank when given");
+        }
+        return v;
+    }
+
+    /** Builds an {@link EventSpec}; validation happens in {@link #build()}. */
+    public static final class Builder {
+        private AggregateRef aggregate;
+        private String aggregateType;
+        private String aggregateId;
+        private String eventType;
+        private JsonNode payload;
+        private String source;
+        private String tenantId;
+        private String eventId;
+        private String idempotencyKey;
+        private String occurredAt;
+        private int schemaVersion = 1;
+        private String correlationId;
+        private String causationId;
+        private String actorId;
+        private OptionalLong expectedVersion = OptionalLong.empty();
+
+        private Builder() {
+        }
+
+        public Builder aggregate(String type, String id) {
+            this.aggregate = null;
+            this.aggregateType = type;
+            this.aggregateId = id;
+            return this;
+        }
+
+        public Builder aggregate(AggregateRef ref) {
+            this.aggregate = ref;
+            this.aggregateType = null;
+            this.aggregateId = null;
+            return this;
+        }
+
+        public Builder eventType(String v) {
+            this.eventType = v;
+            return this;
+        }
+
+        public Builder payload(JsonNode v) {
+            this.payload = v;
+            return this;
+        }
+
+        /** Any value Jackson can turn into JSON: a record, a POJO, a map; null for none. */
+        public Builder payload(Object v) {
+            this.payload = v instanceof JsonNode node ? node : EventJson.toPayload(v);
+            return this;
+        }
+
+        public Builder source(String v) {
+            this.source = v;
+            return this;
+        }
+
+        public Builder tenantId(String v) {
+            this.tenantId = v;
+            return this;
+        }
+
+        public Builder eventId(String v) {
+            this.eventId = v;
+            return this;
+        }
+
+        public Builder idempotencyKey(String v) {
+            this.idempotencyKey = v;
+            return this;
+        }
+
+        public Builder occurredAt(String v) {
+            this.occurredAt = v;
+            return this;
+        }
+
+        public Builder occurredAt(Instant v) {
+            this.occurredAt = v == null ? null : Timestamps.format(v);
+            return this;
+        }
+
+        public Builder schemaVersion(int v) {
+            this.schemaVersion = v;
+            return this;
+        }
+
+        public Builder correlationId(String v) {
+            this.correlationId = v;
+            return this;
+        }
+
+        public Builder causationId(String v) {
+            this.causationId = v;
+            return this;
+        }
+
+        public Builder actorId(String v) {
+            this.actorId = v;
+            return this;
+        }
+
+        /** Append only if the aggregate is at exactly this version (0: it has no events yet). */
+        public Builder expectedVersion(long v) {
+            this.expectedVersion = OptionalLong.of(v);
+            return this;
+        }
+
+        /** Let the dispatcher find the version (the default). */
+        public Builder anyVersion() {
+            this.expectedVersion = OptionalLong.empty();
+            return this;
+        }
+
+        public EventSpec build() {
+            AggregateRef ref = aggregate != null ? aggregate : new AggregateRef(aggregateType, aggregateId);
+            return new EventSpec(ref, eventType, payload, source, tenantId, eventId, idempotencyKey, occurredAt,
+                    schemaVersion, correlationId, causationId, actorId, expectedVersion);
+        }
+    }
+}

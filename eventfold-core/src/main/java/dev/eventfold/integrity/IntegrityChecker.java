@@ -1,0 +1,266 @@
+package dev.eventfold.integrity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventfold.core.EventRecord;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.Keys;
+import dev.eventfold.core.json.EventJson;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Checks raw table items (each as the plain JSON of a DynamoDB item, see
+ * {@code AttributeValues.toJson}) and reports what is wrong, aggregate by aggregate:
+ * <ul>
+ *   <li>every item is well formed: an event has a numeric {@code version} equal to its sort key's,
+ *       a non-blank {@code eventId} and {@code eventType}, {@code itemType = event}, and the
+ *       aggregate of its partition key; a head has a numeric {@code currentVersion};</li>
+ *   <li>versions run from 1 with no gap;</li>
+ *   <li>no eventId appears twice in one aggregate;</li>
+ *   <li>an aggregate with events has a head whose {@code currentVersion} and {@code lastEventId}
+ *       are those of its last event.</li>
+ * </ul>
+ * Items may arrive in any order and from several threads (segments of a parallel scan): the
+ * verdicts that need a whole aggregate are made in {@link #report()}. The same checker serves
+ * one aggregate (its partition), a tenant (its aggregates' partitions) or the whole table.
+ * Items of other shapes (snapshots, checkpoints, other partitions) are counted, not judged.
+ *
+ * <pre>{@code
+ * IntegrityChecker checker = new IntegrityChecker("aggregate wallet/wal_1");
+ * items.forEach(checker::accept);
+ * IntegrityReport report = checker.report();
+ * }</pre>
+ *
+ * <p>Memory: the checker keeps each event's version and eventId until {@link #report()}.
+ */
+public final class IntegrityChecker {
+    /** How many defects a report lists by default; all are counted. */
+    public static final int DEFAULT_MAX_DEFECTS = 1000;
+
+    private final String scope;
+    private final int maxDefects;
+    private final Map<String, Aggregate> aggregates = new HashMap<>();
+    private final List<Defect> defects = new ArrayList<>();
+    private long defectCount;
+    private long items;
+    private long events;
+    private long snapshots;
+    private long others;
+
+    public IntegrityChecker(String scope) {
+        this(scope, DEFAULT_MAX_DEFECTS);
+    }
+
+    public IntegrityChecker(String scope, int maxDefects) {
+        this.scope = Keys.requireNonBlank("scope", scope);
+        if (maxDefects < 0) {
+            throw new InvalidInputException("maxDefects", "must not be negative, was " + maxDefects);
+        }
+        this.maxDefects = maxDefects;
+    }
+
+    /** Checks every item of a stream and reports. */
+    public static IntegrityReport check(String scope, Stream<? extends JsonNode> items) {
+        IntegrityChecker c = new IntegrityChecker(scope);
+        items.forEach(c::accept);
+        return c.report();
+    }
+
+    /** Looks at one item. Thread-safe. Never throws for a bad item: that is a defect. */
+    public synchronized void accept(JsonNode item) {
+        items++;
+        if (item == null || !item.isObject()) {
+            defect(Defect.Kind.MALFORMED_ITEM, null, null, "not an object");
+            return;
+        }
+        String pk = textOrNull(item, "pk");
+        String sk = textOrNull(item, "sk");
+        if (pk == null || sk == null) {
+            defect(Defect.Kind.MALFORMED_ITEM, pk, sk, "pk and sk must be strings");
+            return;
+        }
+        if (!pk.startsWith(Keys.PK_PREFIX)) {
+            others++;
+            return;
+        }
+        if (sk.equals(Keys.HEAD_SK)) {
+            head(pk, item);
+        } else if (sk.startsWith(Keys.EVENT_SK_PREFIX)) {
+            event(pk, sk, item);
+        } else if (sk.startsWith("SNAP#")) {
+            snapshots++;
+        } else {
+            others++;
+        }
+    }
+
+    private void head(String pk, JsonNode item) {
+        Aggregate a = aggregate(pk);
+        if (a == null) {
+            return;
+        }
+        a.hasHead = true;
+        JsonNode v = item.get("currentVersion");
+        if (!isInteger(v)) {
+            defect(Defect.Kind.MALFORMED_ITEM, pk, Keys.HEAD_SK, "currentVersion: " + describe(v));
+            return;
+        }
+        a.headVersion = v.longValue();
+        a.headLastEventId = textOrNull(item, "lastEventId");
+    }
+
+    private void event(String pk, String sk, JsonNode item) {
+        events++;
+        long skVersion;
+        try {
+            skVersion = Keys.versionOf(sk);
+            Keys.requireVersion("version", skVersion);
+        } catch (InvalidInputException e) {
+            defect(Defect.Kind.MALFORMED_ITEM, pk, sk, "sort key is not EVT# and a version of 9 digits");
+            return;
+        }
+        Aggregate a = aggregate(pk);
+        if (a == null) {
+            return;
+        }
+        String eventId = textOrNull(item, "eventId");
+        a.versions.put(skVersion, eventId == null ? "" : eventId);
+        if (eventId != null && !eventId.isBlank()) {
+            Long other = a.eventIds.putIfAbsent(eventId, skVersion);
+            if (other != null) {
+                defect(Defect.Kind.DUPLICATE_EVENT_ID, pk, Keys.eventSk(Math.max(other, skVersion)),
+                        "eventId " + eventId + " is also at " + Keys.eventSk(Math.min(other, skVersion)));
+            }
+        }
+        JsonNode v = item.get("version");
+        if (!isInteger(v)) {
+            defect(Defect.Kind.MALFORMED_ITEM, pk, sk, "version: " + describe(v));
+            return;
+        }
+        if (v.longValue() != skVersion) {
+            defect(Defect.Kind.VERSION_SK_MISMATCH, pk, sk, "version attribute is " + v.longValue());
+            return;
+        }
+        JsonNode itemType = item.get("itemType");
+        if (itemType == null || !itemType.isTextual() || !EventJson.ITEM_TYPE_EVENT.equals(itemType.textValue())) {
+            defect(Defect.Kind.MALFORMED_ITEM, pk, sk, "itemType: " + (itemType == null ? "missing"
+                    : itemType.isTextual() ? "'" + itemType.textValue() + "', not 'event'" : describe(itemType))
+                    + " (the stream fan-out forwards only itemType = event)");
+            return;
+        }
+        EventRecord record;
+        try {
+            record = EventJson.fromJson(item);
+        } catch (InvalidInputException e) {
+            defect(Defect.Kind.MALFORMED_ITEM, pk, sk, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            defect(Defect.Kind.MALFORMED_ITEM, pk, sk, "unreadable: " + e.getClass().getSimpleName());
+            return;
+        }
+        if (!record.pk().equals(pk)) {
+            defect(Defect.Kind.MALFORMED_ITEM, pk, sk, "aggregateType/aggregateId name " + record.pk());
+        }
+    }
+
+    /** The report of everything accepted so far. */
+    public synchronized IntegrityReport report() {
+        List<Defect> found = new ArrayList<>(defects);
+        long count = defectCount;
+        for (Map.Entry<String, Aggregate> e : new TreeMap<>(aggregates).entrySet()) {
+            String pk = e.getKey();
+            Aggregate a = e.getValue();
+            List<Defect> own = new ArrayList<>();
+            long expected = 1;
+            for (long v : a.versions.keySet()) {
+                if (v > expected) {
+                    own.add(new Defect(Defect.Kind.VERSION_GAP, pk, Keys.eventSk(expected),
+                            v - expected == 1 ? "version " + expected + " is missing"
+                                    : "versions " + expected + " to " + (v - 1) + " are missing"));
+                }
+                expected = v + 1;
+            }
+            long last = a.versions.isEmpty() ? 0 : a.versions.lastKey();
+            if (!a.hasHead && last > 0) {
+                own.add(new Defect(Defect.Kind.MISSING_HEAD, pk, Keys.HEAD_SK, "events up to version " + last
+                        + " but no head item"));
+            } else if (a.headVersion != null) {
+                if (a.headVersion != last) {
+                    own.add(new Defect(Defect.Kind.HEAD_VERSION_MISMATCH, pk, Keys.HEAD_SK, "head currentVersion "
+                            + a.headVersion + ", last event version " + last));
+                } else if (last > 0 && a.headLastEventId != null && !a.versions.get(last).isEmpty()
+                        && !a.headLastEventId.equals(a.versions.get(last))) {
+                    own.add(new Defect(Defect.Kind.HEAD_LAST_EVENT_MISMATCH, pk, Keys.HEAD_SK, "head lastEventId "
+                            + a.headLastEventId + ", last event's eventId " + a.versions.get(last)));
+                }
+            }
+            count += own.size();
+            found.addAll(own);
+        }
+        found.sort(Defect.ORDER);
+        List<Defect> listed = found.size() > maxDefects ? found.subList(0, maxDefects) : found;
+        return new IntegrityReport(scope, items, aggregates.size(), events, snapshots, others, listed, count);
+    }
+
+    private Aggregate aggregate(String pk) {
+        Aggregate a = aggregates.get(pk);
+        if (a != null) {
+            return a;
+        }
+        int sep = pk.indexOf('#', Keys.PK_PREFIX.length());
+        if (sep <= Keys.PK_PREFIX.length() || sep == pk.length() - 1) {
+            defect(Defect.Kind.MALFORMED_ITEM, pk, null, "partition key is not AGG#<type>#<id>");
+            return null;
+        }
+        a = new Aggregate();
+        aggregates.put(pk, a);
+        return a;
+    }
+
+    private void defect(Defect.Kind kind, String pk, String sk, String detail) {
+        defectCount++;
+        // Keep a few more than listed: report() sorts before cutting.
+        if (defects.size() < Math.max(maxDefects, 0) * 2L + 16) {
+            defects.add(new Defect(kind, pk, sk, detail));
+        }
+    }
+
+    private static boolean isInteger(JsonNode v) {
+        return v != null && v.isNumber() && (v.isIntegralNumber() || v.decimalValue().stripTrailingZeros().scale() <= 0)
+                && v.canConvertToLong();
+    }
+
+    private static String describe(JsonNode v) {
+        if (v == null || v.isMissingNode()) {
+            return "missing";
+        }
+        if (v.isNumber()) {
+            return "not an integer";
+        }
+        return "expected a number, found " + v.getNodeType();
+    }
+
+    private static String textOrNull(JsonNode o, String name) {
+        JsonNode v = o.get(name);
+        return v != null && v.isTextual() ? v.textValue() : null;
+    }
+
+    /** What the checker keeps of one aggregate until the report. */
+    private static final class Aggregate {
+        final TreeMap<Long, String> versions = new TreeMap<>();
+        final Map<String, Long> eventIds = new HashMap<>();
+        boolean hasHead;
+        Long headVersion;
+        String headLastEventId;
+    }
+
+    @Override
+    public String toString() {
+        return "IntegrityChecker[" + Objects.toString(scope) + "]";
+    }
+}

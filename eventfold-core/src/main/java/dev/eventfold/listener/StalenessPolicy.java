@@ -1,0 +1,47 @@
+package dev.eventfold.listener;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The reference's {@code {maxAgeMs, onStale}}: an event older than {@code maxAge} is stale and
+ * gets {@code onStale}. {@link #NONE} (no limit, process normally) is the default.
+ *
+ * <pre>{@code
+ * StalenessPolicy.of(Duration.ofMinutes(5), OnStale.SKIP)
+ * }</pre>
+ *
+ * @param maxAge the largest age that is still fresh; empty for no limit
+ */
+public record StalenessPolicy(Optional<Duration> maxAge, OnStale onStale) {
+    public static final StalenessPolicy NONE = new StalenessPolicy(Optional.empty(), OnStale.PROCESS_NORMALLY);
+
+    public StalenessPolicy {
+        Objects.requireNonNull(maxAge, "maxAge");
+        Objects.requireNonNull(onStale, "onStale");
+        maxAge.ifPresent(d -> {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("maxAge must not be negative, was " + d);
+            }
+        });
+    }
+
+    public static StalenessPolicy of(Duration maxAge, OnStale onStale) {
+        return new StalenessPolicy(Optional.of(Objects.requireNonNull(maxAge, "maxAge")), onStale);
+    }
+
+    /**
+     * An event's age as the reference computes it: now minus occurredAt, and 0 when occurredAt
+     * is missing, unparseable or in the future (clock skew must not make events stale).
+     */
+    public static long ageMillis(Optional<Instant> occurredAt, Instant now) {
+        return occurredAt.map(at -> Math.max(0L, Duration.between(at, now).toMillis())).orElse(0L);
+    }
+
+    /** True when an event of this age is stale under this policy. */
+    public boolean isStale(long ageMillis) {
+        return maxAge.isPresent() && ageMillis > maxAge.get().toMillis();
+    }
+}

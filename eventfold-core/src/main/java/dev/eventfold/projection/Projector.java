@@ -1,0 +1,215 @@
+package dev.eventfold.projection;
+
+import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.EventRecord;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.Keys;
+import dev.eventfold.store.EventQuery;
+import dev.eventfold.store.EventStore;
+import dev.eventfold.upcast.Upcasters;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies each aggregate's events to a read model in version order, exactly once, whatever
+ * order and how many times a queue delivers them (WIRE.md section 6: streams order changes per
+ * item, queues redeliver). Call {@link #handle(EventRecord)} from a listener's handler.
+ *
+ * <pre>{@code
+ * Projector balances = Projector.builder("balances", store)
+ *     .transactional(dynamoCheckpoints, event -> List.of(balanceUpdate(event)))
+ *     .upcasters(upcasters)
+ *     .build();
+ * listener.on("Wallet.Funded", balances::handle);
+ * }</pre>
+ *
+ * <p>For each delivered event: read the projection's checkpoint for its aggregate (the last
+ * applied version); an event at or below it is a duplicate and is skipped; an event past the
+ * next version means some were not delivered yet: they are read from the event store and
+ * applied first; then the event is applied and the checkpoint moved, conditionally on its
+ * previous value. A {@link CheckpointConflictException} (another worker moved it) makes the
+ * projector read the checkpoint again and carry on from there.
+ *
+ * <h2>Exactly once</h2>
+ * With {@link Builder#transactional} the read-model writes and the checkpoint commit in one
+ * transaction: each event's effect lands exactly once. With {@link Builder#handler} the handler
+ * runs first and the checkpoint moves after it: a crash between the two, or two workers racing
+ * on one aggregate, applies an event twice. Use it for idempotent handlers or with one consumer
+ * per aggregate at a time (a FIFO queue grouped by aggregate id).
+ */
+public final class Projector {
+    private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
+    private static final int MAX_CONFLICTS = 5;
+
+    private final String name;
+    private final EventStore store;
+    private final CheckpointStore checkpoints;
+    private final Step step;
+    private final Upcasters upcasters;
+
+    private Projector(Builder b) {
+        this.name = b.name;
+        this.store = b.store;
+        this.checkpoints = b.checkpoints;
+        this.step = b.step;
+        this.upcasters = b.upcasters;
+    }
+
+    public static Builder builder(String name, EventStore store) {
+        return new Builder(name, store);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Applies a delivered event, and any missing events before it, unless already applied.
+     *
+     * @throws ProjectionGapException      a missing version is not in the event store either
+     * @throws CheckpointConflictException other workers kept moving the checkpoint
+     */
+    public ProjectionResult handle(EventRecord delivered) {
+        Objects.requireNonNull(delivered, "delivered");
+        AggregateRef aggregate = delivered.aggregate();
+        CheckpointConflictException conflict = null;
+        int applied = 0;
+        int fromStore = 0;
+        for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+            long last = checkpoints.lastApplied(name, aggregate);
+            if (delivered.version() <= last) {
+                return new ProjectionResult(aggregate, applied > 0 ? ProjectionResult.Outcome.APPLIED
+                        : ProjectionResult.Outcome.ALREADY_APPLIED, applied, fromStore, last);
+            }
+            try {
+                long current = last;
+                if (delivered.version() > last + 1) {
+                    LOG.debug("projection {}: {} v{} arrived at checkpoint {}, reading the missing events",
+                            name, aggregate, delivered.version(), last);
+                    try (Stream<EventRecord> missing = store.readEvents(EventQuery.of(aggregate).after(last)
+                            .through(delivered.version() - 1).limit(100))) {
+                        for (Iterator<EventRecord> it = missing.iterator(); it.hasNext(); ) {
+                            EventRecord e = it.next();
+                            if (e.version() != current + 1) {
+                                throw new ProjectionGapException(name, aggregate, current + 1);
+                            }
+                            apply(e, current);
+                            current = e.version();
+                            applied++;
+                            fromStore++;
+                        }
+                    }
+                    if (current != delivered.version() - 1) {
+                        throw new ProjectionGapException(name, aggregate, current + 1);
+                    }
+                }
+                apply(delivered, current);
+                applied++;
+                return new ProjectionResult(aggregate, ProjectionResult.Outcome.APPLIED, applied, fromStore,
+                        delivered.version());
+            } catch (CheckpointConflictException e) {
+                conflict = e;
+            }
+        }
+        throw conflict;
+    }
+
+    /**
+     * Applies every event of the aggregate after the checkpoint, from the store: a rebuild after
+     * a checkpoint reset, or a catch-up without a delivery.
+     *
+     * @return how many events were applied
+     */
+    public int catchUp(AggregateRef aggregate) {
+        long last = checkpoints.lastApplied(name, aggregate);
+        int applied = 0;
+        try (Stream<EventRecord> events = store.readEvents(EventQuery.of(aggregate).after(last).limit(100))) {
+            for (Iterator<EventRecord> it = events.iterator(); it.hasNext(); ) {
+                EventRecord e = it.next();
+                if (e.version() != last + 1) {
+                    throw new ProjectionGapException(name, aggregate, last + 1);
+                }
+                apply(e, last);
+                last = e.version();
+                applied++;
+            }
+        }
+        return applied;
+    }
+
+    /** The projection's checkpoint for an aggregate. */
+    public long checkpoint(AggregateRef aggregate) {
+        return checkpoints.lastApplied(name, aggregate);
+    }
+
+    private void apply(EventRecord event, long previous) {
+        step.apply(name, upcasters.upcast(event), previous);
+    }
+
+    /** Applies one event and moves the checkpoint from {@code previous} to its version. */
+    private interface Step {
+        void apply(String projection, EventRecord event, long previous);
+    }
+
+    /** Builds a {@link Projector}; exactly one of {@code handler} or {@code transactional} is required. */
+    public static final class Builder {
+        private final String name;
+        private final EventStore store;
+        private CheckpointStore checkpoints;
+        private Step step;
+        private Upcasters upcasters = Upcasters.none();
+
+        private Builder(String name, EventStore store) {
+            this.name = Keys.requireNonBlank("name", name);
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Handler first, checkpoint after: exactly once only for idempotent handlers (see class doc). */
+        public Builder handler(CheckpointStore checkpointStore, ProjectionHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            requireNoStep();
+            this.checkpoints = Objects.requireNonNull(checkpointStore, "checkpointStore");
+            this.step = (projection, event, previous) -> {
+                handler.apply(event);
+                checkpointStore.advance(projection, event.aggregate(), previous, event.version());
+            };
+            return this;
+        }
+
+        /** The read model's writes and the checkpoint in one transaction: exactly once. */
+        public <W> Builder transactional(TransactionalCheckpointStore<W> checkpointStore,
+                                         TransactionalProjectionHandler<W> handler) {
+            Objects.requireNonNull(handler, "handler");
+            requireNoStep();
+            this.checkpoints = Objects.requireNonNull(checkpointStore, "checkpointStore");
+            this.step = (projection, event, previous) -> {
+                List<W> writes = Objects.requireNonNull(handler.writesFor(event), "writesFor returned null");
+                checkpointStore.advanceWith(projection, event.aggregate(), previous, event.version(), writes);
+            };
+            return this;
+        }
+
+        /** Brings delivered and gap-filling events to their latest shape before they are applied. */
+        public Builder upcasters(Upcasters v) {
+            this.upcasters = Objects.requireNonNull(v, "upcasters");
+            return this;
+        }
+
+        public Projector build() {
+            if (step == null) {
+                throw new InvalidInputException("handler", "set a handler or a transactional handler");
+            }
+            return new Projector(this);
+        }
+
+        private void requireNoStep() {
+            if (step != null) {
+                throw new InvalidInputException("handler", "a projector has one handler");
+            }
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package dev.eventfold.listener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventfold.context.EventContext;
+import dev.eventfold.core.EventRecord;
+import dev.eventfold.core.json.EventJson;
+import dev.eventfold.listener.RecordResult.Reason;
+import dev.eventfold.listener.RecordResult.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class EventListenerTest {
+    static final Instant NOW = Instant.parse("2026-11-27T16:10:00.000Z");
+    static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    static String body(String eventType, String eventId, String aggregateId, long version, String occurredAt) {
+        ObjectNode o = EventJson.toItemJson(EventRecord.builder().aggregate("wallet", aggregateId).version(version)
+                .eventId(eventId).eventType(eventType).source("billing").occurredAt(occurredAt)
+                .correlationId("corr-" + eventId).actorId("user-1").tenantId("ten-1")
+                .payload(EventJson.mapper().createObjectNode().put("amount", 10)).build());
+        return EventJson.write(o);
+    }
+
+    static String body(String eventType, String eventId) {
+        return body(eventType, eventId, "wal_1", 1, "2026-11-27T16:09:59.000Z");
+    }
+
+    static EventListener.Builder listener() {
+        return EventListener.builder().clock(CLOCK);
+    }
+
+    @Nested
+    class Routing {
+        @Test
+        void a_record_runs_the_handler_of_its_event_type() {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("Wallet.Funded", e -> seen.add(e.eventId())).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Funded", "evt-1"))));
+            assertThat(seen).containsExactly("evt-1");
+            assertThat(out.results()).extracting(RecordResult::status).containsExactly(Status.HANDLED);
+            assertThat(out.failedMessageIds()).isEmpty();
+        }
+
+        @Test
+        void a_type_without_handler_is_acknowledged() {
+            EventListener l = listener().on("Wallet.Funded", e -> { }).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Closed", "evt-1"))));
+            assertThat(out.results()).extracting(RecordResult::status).containsExactly(Status.UNROUTED);
+            assertThat(out.allSucceeded()).isTrue();
+        }
+
+        @Test
+        void aliases_are_followed_transitively() {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("Wallet.Funded", e -> seen.add(e.eventType()))
+                    .alias("Wallet.Credited", "Wallet.Deposited")
+                    .alias("Wallet.Deposited", "Wallet.Funded").build();
+            l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Credited", "evt-1"))));
+            assertThat(seen).containsExactly("Wallet.Credited");
+            assertThat(l.handledTypes()).containsExactlyInAnyOrder("Wallet.Funded", "Wallet.Credited", "Wallet.Deposited");
+        }
+
+        @Test
+        void an_alias_cycle_is_refused_when_built() {
+            EventListener.Builder b = listener().on("X", e -> { }).alias("A", "B").alias("B", "A");
+            assertThatThrownBy(b::build).isInstanceOf(InvalidRoutingException.class).hasMessageContaining("cycle");
+        }
+
+        @Test
+        void an_alias_to_nothing_is_refused_when_built() {
+            EventListener.Builder b = listener().alias("A", "B").alias("B", "C");
+            assertThatThrownBy(b::build).isInstanceOf(InvalidRoutingException.class)
+                    .hasMessageContaining("no handler")
+                    .satisfies(e -> assertThat(((InvalidRoutingException) e).eventType()).isEqualTo("A"));
+        }
+
+        @Test
+        void a_type_registered_twice_is_refused() {
+            assertThatThrownBy(listener().on("A", e -> { }).on("A", e -> { })::build)
+                    .isInstanceOf(InvalidRoutingException.class);
+            assertThatThrownBy(listener().on("A", e -> { }).alias("A", "A")::build)
+                    .isInstanceOf(InvalidRoutingException.class);
+        }
+
+        @Test
+        void typed_handlers_get_the_bound_payload() {
+            record Funded(java.math.BigDecimal amount) { }
+            List<Funded> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("Wallet.Funded", Funded.class, (p, e) -> seen.add(p)).build();
+            l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Funded", "evt-1"))));
+            assertThat(seen).extracting(f -> f.amount().intValue()).containsExactly(10);
+        }
+
+        @Test
+        void a_payload_that_does_not_bind_fails_its_record() {
+            record Funded(java.util.List<String> amount) { }
+            EventListener l = listener().on("Wallet.Funded", Funded.class, (p, e) -> { }).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Funded", "evt-1"))));
+            assertThat(out.failures()).singleElement()
+                    .satisfies(r -> assertThat(r.failure().get().reason()).isEqualTo(Reason.UNREADABLE_PAYLOAD));
+        }
+
+        @Test
+        void an_eventbridge_envelope_is_read_from_its_detail() {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("Wallet.Funded", e -> seen.add(e.eventId())).build();
+            String envelope = "{\"version\":\"0\",\"detail-type\":\"Wallet.Funded\",\"source\":\"billing\",\"detail\":"
+                    + body("Wallet.Funded", "evt-9") + "}";
+            l.handle(List.of(QueueMessage.standard("m1", envelope)));
+            assertThat(seen).containsExactly("evt-9");
+        }
+    }
+
+    @Nested
+    class Context {
+        @Test
+        void the_handler_runs_in_the_events_context_which_is_cleared_after() {
+            List<EventContext> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().concurrency(1).on("Wallet.Funded", e -> seen.add(EventContext.current())).build();
+            l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Funded", "evt-1")),
+                    QueueMessage.standard("m2", body("Wallet.Funded", "evt-2"))));
+            assertThat(seen).containsExactly(
+                    new EventContext("corr-evt-1", "evt-1", "user-1", "ten-1"),
+                    new EventContext("corr-evt-2", "evt-2", "user-1", "ten-1"));
+            assertThat(EventContext.current()).isEqualTo(EventContext.EMPTY);
+        }
+
+        @Test
+        void the_context_is_cleared_after_a_failing_handler_too() {
+            EventListener l = listener().concurrency(1).on("Wallet.Funded", e -> {
+                throw new IllegalStateException("boom");
+            }).build();
+            l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Funded", "evt-1"))));
+            assertThat(EventContext.current()).isEqualTo(EventContext.EMPTY);
+        }
+    }
+
+    @Nested
+    class Failures {
+        @Test
+        void a_body_that_is_not_json_fails_only_its_record() {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("Wallet.Funded", e -> seen.add(e.eventId())).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", "{not json"),
+                    QueueMessage.standard("m2", body("Wallet.Funded", "evt-2"))));
+            assertThat(out.failedMessageIds()).containsExactly("m1");
+            assertThat(out.failures().get(0).failure().get().reason()).isEqualTo(Reason.UNREADABLE_BODY);
+            assertThat(seen).containsExactly("evt-2");
+        }
+
+        @Test
+        void a_body_without_event_type_fails_only_its_record() {
+            EventListener l = listener().on("Wallet.Funded", e -> { }).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", "{\"eventId\":\"e\",\"aggregateType\":\"w\",\"aggregateId\":\"1\",\"version\":1}"),
+                    QueueMessage.standard("m2", body("Wallet.Funded", "evt-2"))));
+            assertThat(out.failedMessageIds()).containsExactly("m1");
+            assertThat(out.failures().get(0).failure().get().detail()).contains("eventType");
+        }
+
+        @Test
+        void a_handler_error_fails_its_record_and_other_messages_go_on() {
+            EventListener l = listener().on("Wallet.Funded", e -> {
+                if (e.eventId().equals("evt-1")) {
+                    throw new IllegalStateException("boom");
+                }
+            }).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Funded", "evt-1")),
+                    QueueMessage.standard("m2", body("Wallet.Funded", "evt-2"))));
+            assertThat(out.failedMessageIds()).containsExactly("m1");
+            assertThat(out.results().get(1).status()).isEqualTo(Status.HANDLED);
+            assertThat(out.failures().get(0).failure().get().reason()).isEqualTo(Reason.HANDLER_FAILED);
+        }
+    }
+
+    @Nested
+    class FifoGroups {
+        @Test
+        void after_a_failure_the_later_records_of_its_group_fail_without_running_and_other_groups_go_on() {
+            List<String> ran = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("T", e -> {
+                ran.add(e.eventId());
+                if (e.eventId().equals("a2")) {
+                    throw new IllegalStateException("boom");
+                }
+            }).build();
+            BatchOutcome out = l.handle(List.of(
+                    QueueMessage.fifo("m1", body("T", "a1"), "A"),
+                    QueueMessage.fifo("m2", body("T", "b1"), "B"),
+                    QueueMessage.fifo("m3", body("T", "a2"), "A"),
+                    QueueMessage.fifo("m4", body("T", "b2"), "B"),
+                    QueueMessage.fifo("m5", body("T", "a3"), "A"),
+                    QueueMessage.fifo("m6", body("X", "a4"), "A")));
+            assertThat(out.failedMessageIds()).containsExactly("m3", "m5", "m6");
+            assertThat(out.results().get(4).failure().get().reason()).isEqualTo(Reason.EARLIER_IN_GROUP_FAILED);
+            assertThat(ran).containsExactlyInAnyOrder("a1", "a2", "b1", "b2");
+        }
+
+        @Test
+        void an_unreadable_body_fails_the_rest_of_its_group() {
+            EventListener l = listener().on("T", e -> { }).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.fifo("m1", "nope", "A"),
+                    QueueMessage.fifo("m2", body("T", "a2"), "A")));
+            assertThat(out.failedMessageIds()).containsExactly("m1", "m2");
+        }
+
+        @Test
+        void a_skipped_stale_record_does_not_fail_its_group() {
+            List<String> ran = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("T", e -> ran.add(e.eventId()))
+                    .staleness(StalenessPolicy.of(Duration.ofMinutes(1), OnStale.SKIP)).build();
+            BatchOutcome out = l.handle(List.of(
+                    QueueMessage.fifo("m1", body("T", "a1", "wal_1", 1, "2026-11-27T15:00:00.000Z"), "A"),
+                    QueueMessage.fifo("m2", body("T", "a2", "wal_1", 2, "2026-11-27T16:09:30.000Z"), "A")));
+            assertThat(out.results()).extracting(RecordResult::status).containsExactly(Status.SKIPPED_STALE, Status.HANDLED);
+            assertThat(ran).containsExactly("a2");
+        }
+    }
+
+    @Nested
+    class Concurrency {
+        @Test
+        void records_of_different_groups_run_at_the_same_time() {
+            // Each handler waits for all ten: run one after another, the barrier would time out.
+            CyclicBarrier barrier = new CyclicBarrier(10);
+            EventListener l = listener().concurrency(10).on("T", e -> barrier.await(10, TimeUnit.SECONDS)).build();
+            List<QueueMessage> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                batch.add(QueueMessage.fifo("m" + i, body("T", "e" + i), "G" + i));
+            }
+            assertThat(l.handle(batch).allSucceeded()).isTrue();
+            l.close();
+        }
+
+        @Test
+        void records_of_one_group_run_in_order_and_concurrency_is_bounded() {
+            Map<String, List<String>> order = new ConcurrentHashMap<>();
+            AtomicInteger active = new AtomicInteger();
+            AtomicInteger maxActive = new AtomicInteger();
+            EventListener l = listener().concurrency(3).on("T", e -> {
+                maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                Thread.sleep(2);
+                order.computeIfAbsent(e.aggregateId(), k -> Collections.synchronizedList(new ArrayList<>())).add(e.eventId());
+                active.decrementAndGet();
+            }).build();
+            List<QueueMessage> batch = new ArrayList<>();
+            for (int v = 1; v <= 5; v++) {
+                for (int g = 0; g < 6; g++) {
+                    batch.add(QueueMessage.fifo("m" + g + "-" + v, body("T", "g" + g + "v" + v, "agg" + g, v,
+                            "2026-11-27T16:09:00.000Z"), "agg" + g));
+                }
+            }
+            assertThat(l.handle(batch).allSucceeded()).isTrue();
+            assertThat(maxActive.get()).isBetween(1, 3);
+            for (int g = 0; g < 6; g++) {
+                assertThat(order.get("agg" + g)).containsExactly("g" + g + "v1", "g" + g + "v2", "g" + g + "v3",
+                        "g" + g + "v4", "g" + g + "v5");
+            }
+            l.close();
+        }
+
+        @Test
+        void the_outcome_lists_results_in_batch_order() {
+            EventListener l = listener().on("T", e -> { }).build();
+            List<QueueMessage> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                batch.add(QueueMessage.standard("m" + i, i % 3 == 0 ? "bad" : body("T", "e" + i)));
+            }
+            BatchOutcome out = l.handle(batch);
+            assertThat(out.results()).extracting(RecordResult::messageId)
+                    .containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9");
+            assertThat(out.failedMessageIds()).containsExactly("m0", "m3", "m6", "m9");
+        }
+    }
+
+    @Nested
+    class Staleness {
+        final String old = body("T", "e1", "w", 1, "2026-11-27T16:00:00.000Z"); // 10 minutes old
+
+        @Test
+        void skip_acknowledges_without_running_the_handler() {
+            AtomicInteger ran = new AtomicInteger();
+            EventListener l = listener().on("T", e -> ran.incrementAndGet())
+                    .staleness(StalenessPolicy.of(Duration.ofMinutes(5), OnStale.SKIP)).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", old)));
+            assertThat(out.results()).extracting(RecordResult::status).containsExactly(Status.SKIPPED_STALE);
+            assertThat(ran).hasValue(0);
+        }
+
+        @Test
+        void process_degraded_sets_is_stale_and_age_before_the_handler_runs() {
+            List<EventRecord> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("T", seen::add)
+                    .staleness(StalenessPolicy.of(Duration.ofMinutes(5), OnStale.PROCESS_DEGRADED)).build();
+            l.handle(List.of(QueueMessage.standard("m1", old)));
+            assertThat(seen).singleElement().satisfies(e -> {
+                assertThat(e.meta().isStale()).isTrue();
+                assertThat(e.meta().ageMs()).isEqualTo(600_000L);
+                assertThat(EventJson.toMessageJson(e).get("meta").get("isStale").booleanValue()).isTrue();
+            });
+        }
+
+        @Test
+        void a_fresh_event_under_process_degraded_has_no_meta() {
+            List<EventRecord> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("T", seen::add)
+                    .staleness(StalenessPolicy.of(Duration.ofMinutes(15), OnStale.PROCESS_DEGRADED)).build();
+            l.handle(List.of(QueueMessage.standard("m1", old)));
+            assertThat(seen.get(0).meta().isEmpty()).isTrue();
+        }
+
+        @Test
+        void process_normally_runs_the_handler_unchanged() {
+            List<EventRecord> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("T", seen::add)
+                    .staleness(StalenessPolicy.of(Duration.ofMinutes(5), OnStale.PROCESS_NORMALLY)).build();
+            l.handle(List.of(QueueMessage.standard("m1", old)));
+            assertThat(seen.get(0).meta().isEmpty()).isTrue();
+        }
+
+        @Test
+        void a_policy_for_the_event_type_beats_the_default() {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("T", e -> seen.add(e.eventId())).on("U", e -> seen.add(e.eventId()))
+                    .staleness(StalenessPolicy.of(Duration.ofMinutes(5), OnStale.SKIP))
+                    .staleness("U", StalenessPolicy.NONE).build();
+            l.handle(List.of(QueueMessage.standard("m1", old),
+                    QueueMessage.standard("m2", body("U", "e2", "w", 1, "2026-11-27T16:00:00.000Z"))));
+            assertThat(seen).containsExactly("e2");
+        }
+
+        @Test
+        void the_age_is_zero_when_occurred_at_is_missing_unparseable_or_in_the_future() {
+            Instant now = NOW;
+            assertThat(StalenessPolicy.ageMillis(java.util.Optional.empty(), now)).isZero();
+            assertThat(StalenessPolicy.ageMillis(java.util.Optional.of(now.plusSeconds(60)), now)).isZero();
+            assertThat(StalenessPolicy.ageMillis(java.util.Optional.of(now.minusMillis(1500)), now)).isEqualTo(1500);
+            AtomicInteger ran = new AtomicInteger();
+            EventListener l = listener().on("T", e -> ran.incrementAndGet())
+                    .staleness(StalenessPolicy.of(Duration.ZERO, OnStale.SKIP)).build();
+            l.handle(List.of(QueueMessage.standard("m1", body("T", "e1", "w", 1, "yesterday")),
+                    QueueMessage.standard("m2", body("T", "e2", "w", 1, "2027-01-01T00:00:00.000Z"))));
+            assertThat(ran).hasValue(2);
+        }
+
+        @Test
+        void on_stale_reads_the_reference_names() {
+            assertThat(OnStale.fromWireName("process-degraded")).isEqualTo(OnStale.PROCESS_DEGRADED);
+            assertThatThrownBy(() -> OnStale.fromWireName("drop")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Nested
+    class Interop {
+        @Test
+        void the_listener_reads_the_reference_message_vector() throws Exception {
+            String root = System.getenv().getOrDefault("EVENTFOLD_ROOT", "..");
+            String message = Files.readString(Path.of(root).resolve("../shared/spec/vectors/event-message.json"));
+            List<EventRecord> seen = new CopyOnWriteArrayList<>();
+            List<EventContext> contexts = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("Wallet.Withdrawn", e -> {
+                seen.add(e);
+                contexts.add(EventContext.current());
+            }).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.fifo("m1", message, "wal_123")));
+            assertThat(out.allSucceeded()).isTrue();
+            EventRecord e = seen.get(0);
+            assertThat(e.aggregate().pk()).isEqualTo("AGG#wallet#wal_123");
+            assertThat(e.version()).isEqualTo(2);
+            assertThat(e.payload().get("fee").decimalValue()).isEqualByComparingTo("2.5");
+            assertThat(contexts.get(0)).isEqualTo(new EventContext("corr-123", "evt-01J9Z3K8Q4W5X6Y7Z8A9B0C1D2",
+                    "user-456", "ten_9"));
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.eventfold.dynamodb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.json.EventJson;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Plain JSON to DynamoDB attribute values and back (WIRE.md section 2): object to M, array to L,
+ * string to S, number to N, boolean to BOOL, null to NULL.
+ *
+ * <p>Numbers go through {@link BigDecimal}, never {@code double}: {@code N} is a decimal string of
+ * up to 38 digits. Integers come back as integer nodes, decimals as exact decimal nodes. Sets and
+ * binaries, which JSON does not have, read as arrays and base64 strings.
+ */
+public final class AttributeValues {
+    private static final JsonNodeFactory NODES = EventJson.mapper().getNodeFactory();
+
+    private AttributeValues() {
+    }
+
+    public static ObjectNode toJson(Map<String, AttributeValue> item) {
+        ObjectNode o = NODES.objectNode();
+        item.forEach((k, v) -> o.set(k, toJson(v)));
+        return o;
+    }
+
+    public static JsonNode toJson(AttributeValue v) {
+        switch (v.type()) {
+            case S:
+                return NODES.textNode(v.s());
+            case N:
+                return number(v.n());
+            case BOOL:
+                return NODES.booleanNode(v.bool());
+            case NUL:
+                return NODES.nullNode();
+            case M: {
+                ObjectNode o = NODES.objectNode();
+                v.m().forEach((k, e) -> o.set(k, toJson(e)));
+                return o;
+            }
+            case L: {
+                ArrayNode a = NODES.arrayNode();
+                v.l().forEach(e -> a.add(toJson(e)));
+                return a;
+            }
+            case SS: {
+                ArrayNode a = NODES.arrayNode();
+                v.ss().forEach(a::add);
+                return a;
+            }
+            case NS: {
+                ArrayNode a = NODES.arrayNode();
+                v.ns().forEach(n -> a.add(number(n)));
+                return a;
+            }
+            case B:
+                return NODES.textNode(Base64.getEncoder().encodeToString(v.b().asByteArrayUnsafe()));
+            case BS: {
+                ArrayNode a = NODES.arrayNode();
+                v.bs().forEach(b -> a.add(Base64.getEncoder().encodeToString(b.asByteArrayUnsafe())));
+                return a;
+            }
+            default:
+                throw new InvalidInputException("attribute", "unknown DynamoDB attribute type");
+        }
+    }
+
+    /** An integer node for whole numbers, an exact decimal node otherwise. */
+    static JsonNode number(String n) {
+        BigDecimal d = new BigDecimal(n);
+        if (d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0) {
+            BigInteger i = d.toBigIntegerExact();
+            if (i.bitLength() < 32) {
+                return NODES.numberNode(i.intValue());
+            }
+            if (i.bitLength() < 64) {
+                return NODES.numberNode(i.longValue());
+            }
+            return NODES.numberNode(i);
+        }
+        return NODES.numberNode(d);
+    }
+
+    public static Map<String, AttributeValue> fromJson(ObjectNode item) {
+        Map<String, AttributeValue> m = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isMissingNode()) {
+                m.put(e.getKey(), fromJsonValue(e.getValue()));
+            }
+        }
+        return m;
+    }
+
+    public static AttributeValue fromJsonValue(JsonNode v) {
+        switch (v.getNodeType()) {
+            case STRING:
+                return AttributeValue.fromS(v.textValue());
+            case NUMBER:
+                return AttributeValue.fromN(numberText(v));
+            case BOOLEAN:
+                return AttributeValue.fromBool(v.booleanValue());
+            case NULL:
+                return AttributeValue.fromNul(true);
+            case OBJECT: {
+                Map<String, AttributeValue> m = new LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    m.put(e.getKey(), fromJsonValue(e.getValue()));
+                }
+                return AttributeValue.fromM(m);
+            }
+            case ARRAY: {
+                List<AttributeValue> l = new ArrayList<>(v.size());
+                v.forEach(e -> l.add(fromJsonValue(e)));
+                return AttributeValue.fromL(l);
+            }
+            case BINARY:
+                try {
+                    return AttributeValue.fromB(SdkBytes.fromByteArray(v.binaryValue()));
+                } catch (java.io.IOException e) {
+                    throw new InvalidInputException("payload", "unreadable binary value");
+                }
+            default:
+                throw new InvalidInputException("payload", "a " + v.getNodeType() + " value is not JSON-representable");
+        }
+    }
+
+    private static String numberText(JsonNode v) {
+        if (v.isIntegralNumber()) {
+            return v.bigIntegerValue().toString();
+        }
+        BigDecimal d = v.decimalValue();
+        // Plain digits where they stay short; DynamoDB also accepts exponent notation for the rest.
+        return Math.abs(d.scale()) <= 64 ? d.toPlainString() : d.toString();
+    }
+}

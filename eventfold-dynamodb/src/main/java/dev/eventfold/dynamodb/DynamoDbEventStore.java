@@ -1,0 +1,465 @@
+package dev.eventfold.dynamodb;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventfold.core.AggregateHead;
+import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.AppendResult;
+import dev.eventfold.core.ConcurrencyConflictException;
+import dev.eventfold.core.CorruptItemException;
+import dev.eventfold.core.EventRecord;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.Keys;
+import dev.eventfold.core.Page;
+import dev.eventfold.core.json.EventJson;
+import dev.eventfold.store.AppendRequest;
+import dev.eventfold.store.EventQuery;
+import dev.eventfold.store.EventStore;
+import dev.eventfold.store.PreparedAppend;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * The {@link EventStore} on the shared DynamoDB table, item for item as the TypeScript runtime
+ * writes it (WIRE.md): one {@code TransactWriteItems} per append, holding the head update and
+ * every event item, so a head never runs ahead of its events.
+ *
+ * <pre>{@code
+ * EventStore store = DynamoDbEventStore.builder()
+ *     .client(dynamoDb)            // or .region(Region.EU_WEST_1) to build one lazily
+ *     .tableName("events")
+ *     .build();
+ * }</pre>
+ *
+ * <h2>Repeated appends</h2>
+ * The head's condition also requires {@code lastIdemKey <> :idem}, and a failed condition returns
+ * the head ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}). A repeat is then recognised
+ * without writing: the head's {@code lastIdemKey} is this append's key, or the event at the first
+ * version this append claimed carries its first eventId (one GetItem, only on a conflict whose
+ * head has moved past the expected version). See {@code docs/adr/0001-idempotent-appends.md}.
+ */
+public final class DynamoDbEventStore implements EventStore {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEventStore.class);
+    private static final String HEAD_CONDITION_NEW = "attribute_not_exists(currentVersion)";
+    private static final String HEAD_CONDITION_NEXT =
+            "currentVersion = :expected AND (attribute_not_exists(lastIdemKey) OR lastIdemKey <> :idem)";
+    private static final String HEAD_UPDATE = "SET currentVersion = :next, lastEventId = :eid, lastIdemKey = :idem, "
+            + "updatedAt = :now, itemType = :itemType, "
+            + "aggregateId = if_not_exists(aggregateId, :aid), aggregateType = if_not_exists(aggregateType, :atype)";
+    private static final int TENANT_QUERY_PAGE = 100;
+
+    private final Supplier<DynamoDbClient> client;
+    private final String tableName;
+    private final Clock clock;
+    private final boolean consistentReads;
+
+    private DynamoDbEventStore(Builder b) {
+        this.client = b.client;
+        this.tableName = b.tableName;
+        this.clock = b.clock;
+        this.consistentReads = b.consistentReads;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String tableName() {
+        return tableName;
+    }
+
+    /** The client this store sends its requests with (built on first use when configured by region/endpoint). */
+    public DynamoDbClient client() {
+        return client.get();
+    }
+
+    @Override
+    public AppendResult append(AppendRequest request) {
+        PreparedAppend prepared = PreparedAppend.of(request, clock.instant());
+        AggregateRef aggregate = request.aggregate();
+        String pk = aggregate.pk();
+
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":next", n(request.lastVersion()));
+        values.put(":eid", s(request.lastEvent().eventId()));
+        values.put(":idem", s(request.idempotencyKey()));
+        values.put(":now", s(prepared.updatedAt()));
+        values.put(":itemType", s(EventJson.ITEM_TYPE_HEAD));
+        values.put(":aid", s(aggregate.aggregateId()));
+        values.put(":atype", s(aggregate.aggregateType()));
+        String condition;
+        if (request.expectedVersion() == 0) {
+            condition = HEAD_CONDITION_NEW;
+        } else {
+            condition = HEAD_CONDITION_NEXT;
+            values.put(":expected", n(request.expectedVersion()));
+        }
+        List<TransactWriteItem> actions = new ArrayList<>(prepared.items().size() + 1);
+        actions.add(TransactWriteItem.builder().update(Update.builder()
+                .tableName(tableName)
+                .key(Map.of("pk", s(pk), "sk", s(Keys.HEAD_SK)))
+                .updateExpression(HEAD_UPDATE)
+                .conditionExpression(condition)
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build());
+        for (ObjectNode item : prepared.items()) {
+            actions.add(TransactWriteItem.builder().put(Put.builder()
+                    .tableName(tableName)
+                    .item(AttributeValues.fromJson(item))
+                    .conditionExpression("attribute_not_exists(pk)")
+                    .build()).build());
+        }
+        try {
+            client.get().transactWriteItems(b -> b.transactItems(actions));
+            return prepared.result(false);
+        } catch (TransactionCanceledException e) {
+            return resolveCancelled(prepared, e);
+        } catch (SdkException e) {
+            throw DynamoErrors.translate("TransactWriteItems", true, e);
+        }
+    }
+
+    /** A cancelled append: a repeat of one that landed, a conflict, or a transient failure. */
+    private AppendResult resolveCancelled(PreparedAppend prepared, TransactionCanceledException e) {
+        AppendRequest request = prepared.request();
+        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+        CancellationReason headReason = reasons.isEmpty() ? null : reasons.get(0);
+        String headCode = headReason == null ? null : headReason.code();
+        if (headCode != null && !"ConditionalCheckFailed".equals(headCode) && !"None".equals(headCode)) {
+            if ("TransactionConflict".equals(headCode)) {
+                // Another transaction was writing this head at the same moment: a race like any other.
+                throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(), OptionalLong.empty());
+            }
+            throw DynamoErrors.translate("TransactWriteItems", true, e);
+        }
+        Optional<AggregateHead> head;
+        if (headReason != null && headReason.hasItem() && !headReason.item().isEmpty()) {
+            head = Optional.of(parseHead(request.aggregate().pk(), headReason.item()));
+        } else {
+            head = getHead(request.aggregate()); // the service did not return the old head
+        }
+        long actual = head.map(AggregateHead::currentVersion).orElse(0L);
+        if (head.isPresent() && request.idempotencyKey().equals(head.get().lastIdemKey())) {
+            LOG.debug("append to {} with idempotency key already on the head: not written again", request.aggregate());
+            return new AppendResult(request.aggregate(), Math.max(1, actual - request.events().size() + 1), actual, true);
+        }
+        if (actual > request.expectedVersion()) {
+            // The versions this append claimed are taken: by this very append, if an earlier try landed?
+            Optional<String> claimed = eventIdAt(request.aggregate(), request.firstVersion());
+            if (claimed.isPresent() && claimed.get().equals(request.events().get(0).eventId())) {
+                LOG.debug("append to {} at {} had already landed: not written again", request.aggregate(),
+                        request.firstVersion());
+                return prepared.result(true);
+            }
+        }
+        throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(), OptionalLong.of(actual));
+    }
+
+    private Optional<String> eventIdAt(AggregateRef aggregate, long version) {
+        GetItemResponse r = get("GetItem", aggregate.pk(), Keys.eventSk(version), "eventId");
+        AttributeValue id = r.hasItem() ? r.item().get("eventId") : null;
+        return id == null || id.s() == null ? Optional.empty() : Optional.of(id.s());
+    }
+
+    @Override
+    public Optional<AggregateHead> getHead(AggregateRef aggregate) {
+        GetItemResponse r = get("GetItem", aggregate.pk(), Keys.HEAD_SK, null);
+        return r.hasItem() && !r.item().isEmpty() ? Optional.of(parseHead(aggregate.pk(), r.item())) : Optional.empty();
+    }
+
+    @Override
+    public Optional<EventRecord> getEvent(AggregateRef aggregate, long version) {
+        Keys.requireVersion("version", version);
+        GetItemResponse r = get("GetItem", aggregate.pk(), Keys.eventSk(version), null);
+        return r.hasItem() && !r.item().isEmpty() ? Optional.of(parseEvent(r.item())) : Optional.empty();
+    }
+
+    @Override
+    public Page<EventRecord> listEvents(EventQuery query) {
+        if (query.isEmptyRange()) {
+            return Page.last(List.of());
+        }
+        // Continue after the cursor by narrowing the range rather than with ExclusiveStartKey:
+        // the same result, and a cursor outside the range cannot upset the service.
+        QueryRequest.Builder q = QueryRequest.builder()
+                .tableName(tableName)
+                .keyConditionExpression("pk = :pk AND sk BETWEEN :from AND :to")
+                .expressionAttributeValues(Map.of(
+                        ":pk", s(query.aggregate().pk()),
+                        ":from", s(query.fromSk()),
+                        ":to", s(query.toSk())))
+                .scanIndexForward(true)
+                .consistentRead(consistentReads);
+        if (query.hasLimit()) {
+            // One more than asked tells whether there is more, so the last page has no cursor.
+            q.limit(query.limit() + 1);
+        }
+        QueryResponse r;
+        try {
+            r = client.get().query(q.build());
+        } catch (SdkException e) {
+            throw DynamoErrors.translate("Query", false, e);
+        }
+        List<EventRecord> data = new ArrayList<>(r.count());
+        for (Map<String, AttributeValue> item : r.items()) {
+            if (query.hasLimit() && data.size() == query.limit()) {
+                return new Page<>(data, data.get(data.size() - 1).sk());
+            }
+            data.add(parseEvent(item));
+        }
+        String cursor = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                ? r.lastEvaluatedKey().get("sk").s() : null;
+        return new Page<>(data, cursor);
+    }
+
+    @Override
+    public Page<AggregateRef> listTenantAggregates(String tenantId, int limit, String cursor) {
+        Keys.requireNonBlank("tenantId", tenantId);
+        if (limit < 1) {
+            throw new InvalidInputException("limit", "must be at least 1, was " + limit);
+        }
+        if (cursor != null) {
+            AggregateRef.fromPk(cursor);
+        }
+        List<AggregateRef> data = new ArrayList<>();
+        String after = cursor;
+        while (true) {
+            // Items of the index are events, many per aggregate: each query starts after the last
+            // aggregate seen, so the rest of a long stream is skipped rather than read.
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":t", s(tenantId));
+            if (after != null) {
+                values.put(":after", s(after));
+            }
+            QueryRequest q = QueryRequest.builder().tableName(tableName)
+                    .indexName(EventTable.TENANT_INDEX)
+                    .keyConditionExpression(after == null ? "tenantId = :t" : "tenantId = :t AND pk > :after")
+                    .expressionAttributeValues(values)
+                    .projectionExpression("pk")
+                    .limit(TENANT_QUERY_PAGE)
+                    .build();
+            QueryResponse r;
+            try {
+                r = client.get().query(q);
+            } catch (SdkException e) {
+                throw DynamoErrors.translate("Query", false, e);
+            }
+            for (Map<String, AttributeValue> item : r.items()) {
+                String pk = item.get("pk").s();
+                if (after != null && pk.compareTo(after) <= 0) {
+                    continue;
+                }
+                if (data.size() == limit) {
+                    return new Page<>(data, after);
+                }
+                data.add(AggregateRef.fromPk(pk));
+                after = pk;
+            }
+            if (!r.hasLastEvaluatedKey() || r.lastEvaluatedKey().isEmpty()) {
+                return Page.last(data);
+            }
+        }
+    }
+
+    private GetItemResponse get(String operation, String pk, String sk, String projection) {
+        try {
+            return client.get().getItem(b -> {
+                b.tableName(tableName).key(Map.of("pk", s(pk), "sk", s(sk))).consistentRead(consistentReads);
+                if (projection != null) {
+                    b.projectionExpression(projection);
+                }
+            });
+        } catch (SdkException e) {
+            throw DynamoErrors.translate(operation, false, e);
+        }
+    }
+
+    private static AggregateHead parseHead(String pk, Map<String, AttributeValue> item) {
+        try {
+            return EventJson.headFromJson(AttributeValues.toJson(item));
+        } catch (InvalidInputException e) {
+            throw new CorruptItemException(pk, Keys.HEAD_SK, e.getMessage());
+        }
+    }
+
+    static EventRecord parseEvent(Map<String, AttributeValue> item) {
+        try {
+            return EventJson.fromJson(AttributeValues.toJson(item));
+        } catch (InvalidInputException e) {
+            AttributeValue pk = item.get("pk");
+            AttributeValue sk = item.get("sk");
+            throw new CorruptItemException(pk == null ? null : pk.s(), sk == null ? null : sk.s(), e.getMessage());
+        }
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.fromN(Long.toString(v));
+    }
+
+    /**
+     * Configures a {@link DynamoDbEventStore}. Give either a {@link #client(DynamoDbClient)} or the
+     * settings to build one ({@link #region}, {@link #endpoint}, {@link #credentials}); a built
+     * client is created on first use, never at class load, with explicit timeouts.
+     */
+    public static final class Builder {
+        private Supplier<DynamoDbClient> client;
+        private Region region;
+        private URI endpoint;
+        private AwsCredentialsProvider credentials;
+        private String tableName;
+        private Clock clock = Clock.systemUTC();
+        private boolean consistentReads = true;
+        private Duration apiCallTimeout = Duration.ofSeconds(10);
+
+        private Builder() {
+        }
+
+        public Builder client(DynamoDbClient value) {
+            Objects.requireNonNull(value, "client");
+            this.client = () -> value;
+            return this;
+        }
+
+        public Builder region(Region value) {
+            this.region = Objects.requireNonNull(value, "region");
+            return this;
+        }
+
+        public Builder endpoint(URI value) {
+            this.endpoint = Objects.requireNonNull(value, "endpoint");
+            return this;
+        }
+
+        public Builder credentials(AwsCredentialsProvider value) {
+            this.credentials = Objects.requireNonNull(value, "credentials");
+            return this;
+        }
+
+        /** Required: the shared event table. */
+        public Builder tableName(String value) {
+            this.tableName = value;
+            return this;
+        }
+
+        /** Stamps {@code updatedAt} and a missing {@code occurredAt}. Default: the UTC system clock. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Strongly consistent head, event and listing reads. Default: true (a load right after an append sees it). */
+        public Builder consistentReads(boolean value) {
+            this.consistentReads = value;
+            return this;
+        }
+
+        /** For a client this builder creates: the timeout of a whole call, retries included. Default 10 s. */
+        public Builder apiCallTimeout(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new InvalidInputException("apiCallTimeout", "must be positive");
+            }
+            this.apiCallTimeout = value;
+            return this;
+        }
+
+        public DynamoDbEventStore build() {
+            Keys.requireNonBlank("tableName", tableName);
+            if (client != null && (region != null || endpoint != null || credentials != null)) {
+                throw new InvalidInputException("client", "give either a client or region/endpoint/credentials, not both");
+            }
+            if (client == null) {
+                client = memoize(this::newClient);
+            }
+            return new DynamoDbEventStore(this);
+        }
+
+        private DynamoDbClient newClient() {
+            DynamoDbClientBuilder b = DynamoDbClient.builder()
+                    .httpClient(SharedHttpClient.get())
+                    .overrideConfiguration(ClientOverrideConfiguration.builder()
+                            .apiCallTimeout(apiCallTimeout)
+                            .apiCallAttemptTimeout(apiCallTimeout.dividedBy(3))
+                            .build());
+            if (region != null) {
+                b.region(region);
+            }
+            if (endpoint != null) {
+                b.endpointOverride(endpoint);
+            }
+            if (credentials != null) {
+                b.credentialsProvider(credentials);
+            }
+            return b.build();
+        }
+
+        private static <T> Supplier<T> memoize(Supplier<T> factory) {
+            return new Supplier<>() {
+                private volatile T value;
+
+                @Override
+                public T get() {
+                    T v = value;
+                    if (v == null) {
+                        synchronized (this) {
+                            v = value;
+                            if (v == null) {
+                                value = v = factory.get();
+                            }
+                        }
+                    }
+                    return v;
+                }
+            };
+        }
+    }
+
+    /** One HTTP client per process for every client Eventfold builds itself. */
+    static final class SharedHttpClient {
+        private SharedHttpClient() {
+        }
+
+        private static final class Holder {
+            // Created on first use (class initialisation of the holder), not when the store class loads.
+            static final software.amazon.awssdk.http.SdkHttpClient INSTANCE = UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(2))
+                    .socketTimeout(Duration.ofSeconds(10))
+                    .build();
+        }
+
+        static software.amazon.awssdk.http.SdkHttpClient get() {
+            return Holder.INSTANCE;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.eventfold.dynamodb;
+
+import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/**
+ * Creates the shared event table as WIRE.md section 1 describes: {@code pk}/{@code sk} strings,
+ * a stream with {@code NEW_AND_OLD_IMAGES}, the {@code tenantIndex} GSI (hash {@code tenantId},
+ * range {@code pk}, projection ALL), on-demand billing. For development, tests and the CLI;
+ * production tables belong in infrastructure code (see {@code examples/template.yaml}).
+ *
+ * <pre>{@code
+ * EventTable.create(dynamoDb, "events");
+ * }</pre>
+ */
+public final class EventTable {
+    public static final String TENANT_INDEX = "tenantIndex";
+
+    private EventTable() {
+    }
+
+    /** Creates the table and waits until it is ACTIVE; returns false when it already existed. */
+    public static boolean create(DynamoDbClient client, String tableName) {
+        try {
+            client.createTable(CreateTableRequest.builder()
+                    .tableName(tableName)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            attribute("pk"), attribute("sk"), attribute("tenantId"))
+                    .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+                    .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
+                            .indexName(TENANT_INDEX)
+                            .keySchema(key("tenantId", KeyType.HASH), key("pk", KeyType.RANGE))
+                            .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                            .build())
+                    .streamSpecification(StreamSpecification.builder()
+                            .streamEnabled(true)
+                            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                            .build())
+                    .build());
+        } catch (ResourceInUseException e) {
+            awaitActive(client, tableName);
+            return false;
+        }
+        awaitActive(client, tableName);
+        return true;
+    }
+
+    /** The ARN of the table's current stream. */
+    public static String latestStreamArn(DynamoDbClient client, String tableName) {
+        String arn = client.describeTable(b -> b.tableName(tableName)).table().latestStreamArn();
+        if (arn == null) {
+            throw new IllegalStateException("table " + tableName + " has no stream");
+        }
+        return arn;
+    }
+
+    private static void awaitActive(DynamoDbClient client, String tableName) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (true) {
+            DescribeTableResponse d = client.describeTable(b -> b.tableName(tableName));
+            if (d.table().tableStatus() == TableStatus.ACTIVE) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("table " + tableName + " not ACTIVE after 5 minutes");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for table " + tableName);
+            }
+        }
+    }
+
+    private static AttributeDefinition attribute(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+}
