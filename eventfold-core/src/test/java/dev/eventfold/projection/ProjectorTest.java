@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.NewEvent;
+import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.InMemoryEventStore;
 import java.util.ArrayList;
@@ -117,7 +118,7 @@ class ProjectorTest {
         void a_gap_the_store_cannot_fill_applies_nothing_and_fails_the_delivery() {
             seed(a, 1);
             EventRecord ghost = EventRecord.builder().aggregate(a).version(3).eventId("ghost").eventType("Wallet.Funded")
-                    .payload(Map.of("amount", 1)).build();
+                    .payload(EventJson.toPayload(Map.of("amount", 1))).build();
             InMemoryCheckpointStore checkpoints = new InMemoryCheckpointStore();
             Projector p = transactional(checkpoints);
             assertThatThrownBy(() -> p.handle(ghost)).isInstanceOfSatisfying(ProjectionGapException.class,

@@ -43,12 +43,12 @@ public final class AwsTestEnvironment {
         this.credentials = credentials;
     }
 
-    static AwsTestEnvironment forEmulator(URI endpoint) {
+    public static AwsTestEnvironment forEmulator(URI endpoint) {
         return new AwsTestEnvironment(Optional.of(endpoint), Region.US_EAST_1,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")));
     }
 
-    static AwsTestEnvironment forRealAws() {
+    public static AwsTestEnvironment forRealAws() {
         String region = Optional.ofNullable(System.getenv("AWS_REGION")).orElse("us-east-1");
         return new AwsTestEnvironment(Optional.empty(), Region.of(region), DefaultCredentialsProvider.builder().build());
     }

@@ -40,7 +40,6 @@ public final class EventJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
@@ -64,6 +63,21 @@ public final class EventJson {
                     + ", column " + e.getLocation().getColumnNr() + ")");
         }
     }
+
+    /**
+     * JSON equality as the wire contract means it: same structure, strings and booleans, and
+     * numbers equal by value ({@code 2}, {@code 2.0} and a long 2 are the same number), key order ignored.
+     */
+    public static boolean equivalent(JsonNode a, JsonNode b) {
+        return a.equals(NUMBERS_BY_VALUE, b);
+    }
+
+    private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE = (x, y) -> {
+        if (x.isNumber() && y.isNumber()) {
+            return x.decimalValue().compareTo(y.decimalValue());
+        }
+        return x.equals(y) ? 0 : 1;
+    };
 
     public static String write(JsonNode node) {
         try {
@@ -208,8 +222,8 @@ public final class EventJson {
         if (o == null || !o.isObject()) {
             throw new InvalidInputException("event", "not a JSON object");
         }
-        String aggregateType = text(o, "aggregateType", true);
-        String aggregateId = text(o, "aggregateId", true);
+        String aggregateType = text(o, "aggregateType", false);
+        String aggregateId = text(o, "aggregateId", false);
         if (aggregateType == null || aggregateId == null) {
             // Older items may lack the plain attributes; the partition key still names the aggregate.
             String pk = text(o, "pk", false);

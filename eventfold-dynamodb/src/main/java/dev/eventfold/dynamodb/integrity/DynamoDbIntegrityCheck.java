@@ -1,0 +1,195 @@
+package dev.eventfold.dynamodb.integrity;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.EventStoreException;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.Keys;
+import dev.eventfold.dynamodb.AttributeValues;
+import dev.eventfold.dynamodb.EventTable;
+import dev.eventfold.dynamodb.scan.DynamoDbScanSource;
+import dev.eventfold.dynamodb.scan.ParallelScan;
+import dev.eventfold.integrity.IntegrityChecker;
+import dev.eventfold.integrity.IntegrityReport;
+import dev.eventfold.replay.ScanFilter;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+/**
+ * The integrity check against a DynamoDB event table, reading raw items (so a corrupt item is
+ * reported, never thrown): one aggregate (a Query of its partition), a tenant (its aggregates
+ * found through the {@code tenantIndex}, then each partition), or the whole table (a parallel
+ * Scan). The verdicts are {@link IntegrityChecker}'s.
+ *
+ * <pre>{@code
+ * DynamoDbIntegrityCheck check = DynamoDbIntegrityCheck.builder().client(ddb).tableName("events").segments(8).build();
+ * IntegrityReport report = check.checkTable();
+ * System.exit(report.exitCode());
+ * }</pre>
+ *
+ * <p>Defaults: 4 scan segments, strongly consistent reads, {@value IntegrityChecker#DEFAULT_MAX_DEFECTS}
+ * listed defects, no progress callback.
+ */
+public final class DynamoDbIntegrityCheck {
+    private static final int PROGRESS_EVERY = 500;
+
+    private final DynamoDbClient client;
+    private final String tableName;
+    private final int segments;
+    private final boolean consistentRead;
+    private final int maxDefects;
+    private final LongConsumer progress;
+
+    private DynamoDbIntegrityCheck(Builder b) {
+        this.client = b.client;
+        this.tableName = b.tableName;
+        this.segments = b.segments;
+        this.consistentRead = b.consistentRead;
+        this.maxDefects = b.maxDefects;
+        this.progress = b.progress;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public IntegrityReport checkAggregate(AggregateRef aggregate) {
+        IntegrityChecker checker = new IntegrityChecker("aggregate " + aggregate, maxDefects);
+        Consumer<ObjectNode> sink = counting(checker);
+        partition(aggregate.pk(), sink);
+        return checker.report();
+    }
+
+    public IntegrityReport checkTenant(String tenantId) {
+        Keys.requireNonBlank("tenantId", tenantId);
+        IntegrityChecker checker = new IntegrityChecker("tenant " + tenantId, maxDefects);
+        Consumer<ObjectNode> sink = counting(checker);
+        for (String pk : tenantPartitions(tenantId)) {
+            partition(pk, sink);
+        }
+        return checker.report();
+    }
+
+    public IntegrityReport checkTable() {
+        IntegrityChecker checker = new IntegrityChecker("table " + tableName, maxDefects);
+        DynamoDbScanSource source = DynamoDbScanSource.builder().client(client).tableName(tableName)
+                .consistentRead(consistentRead).build();
+        ParallelScan.forEach(source, segments, ScanFilter.ALL_ITEMS, counting(checker));
+        return checker.report();
+    }
+
+    private Consumer<ObjectNode> counting(IntegrityChecker checker) {
+        AtomicLong n = new AtomicLong();
+        return item -> {
+            checker.accept(item);
+            long c = n.incrementAndGet();
+            if (progress != null && c % PROGRESS_EVERY == 0) {
+                progress.accept(c);
+            }
+        };
+    }
+
+    /** Every item of a partition: events, head, snapshots. */
+    private void partition(String pk, Consumer<ObjectNode> sink) {
+        QueryRequest q = QueryRequest.builder().tableName(tableName)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
+                .consistentRead(consistentRead)
+                .build();
+        try {
+            client.queryPaginator(q).items().forEach(item -> sink.accept(AttributeValues.toJson(item)));
+        } catch (SdkException e) {
+            throw new EventStoreException("Query", e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException s
+                    && s.statusCode() < 500 && !s.isThrottlingException() ? EventStoreException.Kind.REJECTED
+                    : EventStoreException.Kind.UNAVAILABLE, "integrity check of " + pk, e);
+        }
+    }
+
+    /** The partition keys of a tenant's aggregates, from the index (which only holds events with that tenantId). */
+    private TreeSet<String> tenantPartitions(String tenantId) {
+        TreeSet<String> pks = new TreeSet<>();
+        QueryRequest q = QueryRequest.builder().tableName(tableName).indexName(EventTable.TENANT_INDEX)
+                .keyConditionExpression("tenantId = :t")
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId)))
+                .projectionExpression("pk")
+                .build();
+        try {
+            client.queryPaginator(q).items().forEach(item -> {
+                AttributeValue pk = item.get("pk");
+                if (pk != null && pk.s() != null) {
+                    pks.add(pk.s());
+                }
+            });
+        } catch (SdkException e) {
+            throw new EventStoreException("Query", EventStoreException.Kind.UNAVAILABLE, "tenant index of " + tenantId, e);
+        }
+        return pks;
+    }
+
+    /** Builds a {@link DynamoDbIntegrityCheck}; client and table name are required. */
+    public static final class Builder {
+        private DynamoDbClient client;
+        private String tableName;
+        private int segments = 4;
+        private boolean consistentRead = true;
+        private int maxDefects = IntegrityChecker.DEFAULT_MAX_DEFECTS;
+        private LongConsumer progress;
+
+        private Builder() {
+        }
+
+        public Builder client(DynamoDbClient v) {
+            this.client = Objects.requireNonNull(v, "client");
+            return this;
+        }
+
+        public Builder tableName(String v) {
+            this.tableName = v;
+            return this;
+        }
+
+        /** Segments of the whole-table scan, read in parallel. */
+        public Builder segments(int v) {
+            this.segments = v;
+            return this;
+        }
+
+        public Builder consistentRead(boolean v) {
+            this.consistentRead = v;
+            return this;
+        }
+
+        public Builder maxDefects(int v) {
+            this.maxDefects = v;
+            return this;
+        }
+
+        /** Called with the number of items read so far, every {@value #PROGRESS_EVERY} items, from any thread. */
+        public Builder progress(LongConsumer v) {
+            this.progress = Objects.requireNonNull(v, "progress");
+            return this;
+        }
+
+        public DynamoDbIntegrityCheck build() {
+            if (client == null) {
+                throw new InvalidInputException("client", "must be set");
+            }
+            Keys.requireNonBlank("tableName", tableName);
+            if (segments < 1 || segments > 1000) {
+                throw new InvalidInputException("segments", "must be in 1..1000, was " + segments);
+            }
+            if (maxDefects < 0) {
+                throw new InvalidInputException("maxDefects", "must not be negative, was " + maxDefects);
+            }
+            return new DynamoDbIntegrityCheck(this);
+        }
+    }
+}

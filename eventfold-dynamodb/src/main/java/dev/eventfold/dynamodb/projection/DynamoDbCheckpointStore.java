@@ -1,0 +1,208 @@
+package dev.eventfold.dynamodb.projection;
+
+import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.EventStoreException;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.Keys;
+import dev.eventfold.core.Timestamps;
+import dev.eventfold.core.json.DynamoItemSize;
+import dev.eventfold.projection.CheckpointConflictException;
+import dev.eventfold.projection.TransactionalCheckpointStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Projection checkpoints as DynamoDB items, and the transactional form that commits a
+ * projection's read-model writes with the checkpoint in one {@code TransactWriteItems}.
+ *
+ * <p>Key layout: {@code pk = PROJ#<projection>}, {@code sk = <aggregate pk>} (for example
+ * {@code PROJ#balances} / {@code AGG#wallet#wal_1}); attributes {@code itemType = checkpoint},
+ * {@code version} (N), {@code updatedAt}. The {@code PROJ#} prefix can never collide with an
+ * aggregate's {@code AGG#} partition, so the items may live in the event table itself (the
+ * fan-out ignores them: their itemType is not {@code event}) or in the read model's table, which
+ * a transaction needs when the writes go there (a transaction may span tables of one account and
+ * region).
+ *
+ * <pre>{@code
+ * DynamoDbCheckpointStore checkpoints = DynamoDbCheckpointStore.builder().client(ddb).tableName("read-model").build();
+ * Projector balances = Projector.builder("balances", store)
+ *     .transactional(checkpoints, event -> List.of(balanceUpdate(event)))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Each advance is conditional on the checkpoint's previous version: a stale worker's
+ * transaction is cancelled as a whole, its read-model writes included, and surfaces as
+ * {@link CheckpointConflictException}. A transaction holds at most 100 actions: 99 writes plus
+ * the checkpoint.
+ */
+public final class DynamoDbCheckpointStore implements TransactionalCheckpointStore<TransactWriteItem> {
+    public static final String PK_PREFIX = "PROJ#";
+    public static final String ITEM_TYPE = "checkpoint";
+    /** The checkpoint takes one of the 100 actions of a transaction. */
+    public static final int MAX_WRITES = DynamoItemSize.MAX_TRANSACTION_ITEMS - 1;
+
+    private final DynamoDbClient client;
+    private final String tableName;
+    private final Clock clock;
+
+    private DynamoDbCheckpointStore(Builder b) {
+        this.client = b.client;
+        this.tableName = b.tableName;
+        this.clock = b.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The checkpoint item's key. */
+    public static Map<String, AttributeValue> key(String projection, AggregateRef aggregate) {
+        return Map.of("pk", AttributeValue.fromS(PK_PREFIX + Keys.requireNonBlank("projection", projection)),
+                "sk", AttributeValue.fromS(aggregate.pk()));
+    }
+
+    @Override
+    public long lastApplied(String projection, AggregateRef aggregate) {
+        GetItemResponse r;
+        try {
+            r = client.getItem(g -> g.tableName(tableName).key(key(projection, aggregate)).consistentRead(true));
+        } catch (SdkException e) {
+            throw SdkErrors.translate("GetItem", false, e);
+        }
+        if (!r.hasItem() || r.item().isEmpty()) {
+            return 0;
+        }
+        AttributeValue v = r.item().get("version");
+        if (v == null || v.n() == null) {
+            throw new dev.eventfold.core.CorruptItemException(PK_PREFIX + projection, aggregate.pk(), "version: not a number");
+        }
+        return Long.parseLong(v.n());
+    }
+
+    @Override
+    public void advance(String projection, AggregateRef aggregate, long expectedVersion, long newVersion) {
+        Update u = checkpointUpdate(projection, aggregate, expectedVersion, newVersion);
+        try {
+            client.updateItem(b -> b.tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
+                    .conditionExpression(u.conditionExpression()).expressionAttributeNames(u.expressionAttributeNames())
+                    .expressionAttributeValues(u.expressionAttributeValues()));
+        } catch (ConditionalCheckFailedException e) {
+            throw new CheckpointConflictException(projection, aggregate, expectedVersion);
+        } catch (SdkException e) {
+            throw SdkErrors.translate("UpdateItem", true, e);
+        }
+    }
+
+    /**
+     * One {@code TransactWriteItems}: the checkpoint's conditional update first, then
+     * {@code writes}. All or nothing.
+     *
+     * @throws CheckpointConflictException the checkpoint was not at {@code expectedVersion}
+     * @throws EventStoreException         the transaction was cancelled for another reason (one of
+     *                                     the writes' own conditions: REJECTED; a conflicting
+     *                                     transaction: UNAVAILABLE, retry) or failed
+     */
+    @Override
+    public void advanceWith(String projection, AggregateRef aggregate, long expectedVersion, long newVersion,
+                            List<TransactWriteItem> writes) {
+        Objects.requireNonNull(writes, "writes");
+        if (writes.isEmpty()) {
+            advance(projection, aggregate, expectedVersion, newVersion);
+            return;
+        }
+        if (writes.size() > MAX_WRITES) {
+            throw new InvalidInputException("writes", writes.size() + " writes; a transaction holds " + MAX_WRITES
+                    + " besides the checkpoint");
+        }
+        List<TransactWriteItem> items = new ArrayList<>(writes.size() + 1);
+        items.add(TransactWriteItem.builder().update(checkpointUpdate(projection, aggregate, expectedVersion, newVersion)).build());
+        items.addAll(writes);
+        try {
+            // The SDK fills ClientRequestToken: its own retries of a lost response stay idempotent.
+            client.transactWriteItems(t -> t.transactItems(items));
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                throw new CheckpointConflictException(projection, aggregate, expectedVersion);
+            }
+            List<String> codes = reasons.stream().map(CancellationReason::code).toList();
+            boolean conflict = codes.contains("TransactionConflict");
+            throw new EventStoreException("TransactWriteItems", conflict ? EventStoreException.Kind.UNAVAILABLE
+                    : EventStoreException.Kind.REJECTED, "projection " + projection + " transaction cancelled: " + codes, e);
+        } catch (SdkException e) {
+            throw SdkErrors.translate("TransactWriteItems", true, e);
+        }
+    }
+
+    private Update checkpointUpdate(String projection, AggregateRef aggregate, long expectedVersion, long newVersion) {
+        Keys.requireVersion("newVersion", newVersion);
+        if (expectedVersion < 0 || newVersion <= expectedVersion) {
+            throw new InvalidInputException("newVersion", newVersion + " is not after " + expectedVersion);
+        }
+        Map<String, String> names = Map.of("#v", "version", "#t", "itemType", "#u", "updatedAt");
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":new", AttributeValue.fromN(Long.toString(newVersion)));
+        values.put(":type", AttributeValue.fromS(ITEM_TYPE));
+        values.put(":now", AttributeValue.fromS(Timestamps.format(clock.instant())));
+        String condition;
+        if (expectedVersion == 0) {
+            condition = "attribute_not_exists(#v)";
+        } else {
+            condition = "#v = :expected";
+            values.put(":expected", AttributeValue.fromN(Long.toString(expectedVersion)));
+        }
+        return Update.builder().tableName(tableName).key(key(projection, aggregate))
+                .updateExpression("SET #v = :new, #t = :type, #u = :now")
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build();
+    }
+
+    /** Builds a {@link DynamoDbCheckpointStore}; client and table name are required. */
+    public static final class Builder {
+        private DynamoDbClient client;
+        private String tableName;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder client(DynamoDbClient v) {
+            this.client = Objects.requireNonNull(v, "client");
+            return this;
+        }
+
+        /** The table that holds the checkpoints: with pk/sk string keys, like the event table. */
+        public Builder tableName(String v) {
+            this.tableName = v;
+            return this;
+        }
+
+        public Builder clock(Clock v) {
+            this.clock = Objects.requireNonNull(v, "clock");
+            return this;
+        }
+
+        public DynamoDbCheckpointStore build() {
+            if (client == null) {
+                throw new InvalidInputException("client", "must be set");
+            }
+            Keys.requireNonBlank("tableName", tableName);
+            return new DynamoDbCheckpointStore(this);
+        }
+    }
+}
