@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the benchmark harnesses against a single-threaded moto they start themselves, and writes
+# their results to bench/results/. Usage: ./scripts/bench.sh [store|dispatch|lambda|aggregate ...]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+venv="$root/.venv"
+if ! "$venv/bin/python" -c "import moto.moto_server.werkzeug_app" >/dev/null 2>&1; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]>=5.1,<6"
+fi
+export EVENTFOLD_MOTO_PYTHON="$venv/bin/python"
+mvn -B -q -ntp install -DskipTests
+cpfile=$(mktemp)
+mvn -B -q -ntp -pl eventfold-bench dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null
+cp=$(cat "$cpfile")
+cp="$root/eventfold-bench/target/classes:$cp"
+declare -A mains=(
+  [store]=dev.eventfold.bench.store.StoreBenchmark
+  [dispatch]=dev.eventfold.bench.dispatch.DispatchBenchmark
+  [lambda]=dev.eventfold.bench.lambda.LambdaBenchmark
+  [aggregate]=dev.eventfold.bench.aggregate.AggregateBenchmark
+)
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(store dispatch lambda aggregate)
+for n in "${names[@]}"; do
+  echo "== $n"
+  java -cp "$cp" "${mains[$n]}"
+done
