@@ -1,0 +1,68 @@
+package dev.eventfold.lambda;
+
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * SDK clients for handlers, configured for Lambda: one URL-connection HTTP client per process
+ * (created on first use, not at class load), the region and credentials from the function's
+ * environment without probing the default chains, explicit timeouts. {@code AWS_ENDPOINT_URL}
+ * is honoured by the SDK itself (used for emulators).
+ */
+public final class AwsClients {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private AwsClients() {
+    }
+
+    /** Holder idiom: the client is built when first asked for, once per process. */
+    private static final class Http {
+        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
+                .connectionTimeout(CONNECT_TIMEOUT)
+                .socketTimeout(SOCKET_TIMEOUT)
+                .build();
+    }
+
+    public static SdkHttpClient httpClient() {
+        return Http.CLIENT;
+    }
+
+    public static SqsClient sqs() {
+        return configure(SqsClient.builder()).httpClient(httpClient()).build();
+    }
+
+    public static EventBridgeClient eventBridge() {
+        return configure(EventBridgeClient.builder()).httpClient(httpClient()).build();
+    }
+
+    static <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
+        String region = System.getenv("AWS_REGION");
+        if (region != null && !region.isBlank()) {
+            builder.region(Region.of(region));
+        }
+        builder.credentialsProvider(credentials());
+        builder.overrideConfiguration(ClientOverrideConfiguration.builder()
+                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                .apiCallTimeout(CALL_TIMEOUT)
+                .build());
+        return builder;
+    }
+
+    private static AwsCredentialsProvider credentials() {
+        // Lambda puts the role's credentials in the environment: skip the slower default chain.
+        return System.getenv("AWS_ACCESS_KEY_ID") != null ? EnvironmentVariableCredentialsProvider.create()
+                : DefaultCredentialsProvider.builder().build();
+    }
+}

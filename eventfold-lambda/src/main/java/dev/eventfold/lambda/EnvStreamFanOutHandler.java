@@ -1,0 +1,114 @@
+package dev.eventfold.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventfold.aws.EventBridgePublisher;
+import dev.eventfold.aws.SqsQueuePublisher;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.json.EventJson;
+import dev.eventfold.fanout.StreamFanOut;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The prebuilt stream fan-out, usable directly as a function's {@code Handler}
+ * ({@code dev.eventfold.lambda.EnvStreamFanOutHandler::handleRequest}), configured from the
+ * environment as the reference's: {@code QUEUE_URL_LIST}, a JSON array of queue URLs (default
+ * {@code []}), and {@code EVENT_BUS_NAME} (optional). The configuration is read when the class is
+ * constructed (a bad value fails the init); SDK clients are built on first use or when SnapStart
+ * primes, and the bus is checked to exist then.
+ */
+public final class EnvStreamFanOutHandler extends StreamFanOutHandler {
+    public static final String QUEUE_URL_LIST = "QUEUE_URL_LIST";
+    public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
+
+    private final Config config;
+    @SuppressWarnings("unused") // CRaC holds resources weakly: this field keeps the hook alive
+    private final SnapStartPriming priming;
+
+    /** The destinations read from the environment. */
+    public record Config(List<String> queueUrls, Optional<String> busName) {
+        public Config {
+            queueUrls = List.copyOf(queueUrls);
+        }
+
+        public static Config from(Map<String, String> env) {
+            String list = env.getOrDefault(QUEUE_URL_LIST, "");
+            List<String> urls = new ArrayList<>();
+            if (!list.isBlank()) {
+                JsonNode node;
+                try {
+                    node = EventJson.parse(list);
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException(QUEUE_URL_LIST, "not a JSON array of queue URLs");
+                }
+                if (!node.isArray()) {
+                    throw new InvalidInputException(QUEUE_URL_LIST, "not a JSON array of queue URLs");
+                }
+                for (JsonNode u : node) {
+                    if (!u.isTextual() || u.asText().isBlank()) {
+                        throw new InvalidInputException(QUEUE_URL_LIST, "every entry must be a queue URL");
+                    }
+                    urls.add(u.asText());
+                }
+            }
+            String bus = env.get(EVENT_BUS_NAME);
+            return new Config(urls, bus == null || bus.isBlank() ? Optional.empty() : Optional.of(bus));
+        }
+    }
+
+    public EnvStreamFanOutHandler() {
+        this(Config.from(System.getenv()));
+    }
+
+    public EnvStreamFanOutHandler(Config config) {
+        super(() -> build(config));
+        this.config = config;
+        this.priming = SnapStartPriming.register(this::prime);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    private static StreamFanOut build(Config config) {
+        StreamFanOut.Builder b = StreamFanOut.builder().queues(config.queueUrls());
+        if (!config.queueUrls().isEmpty()) {
+            b.queuePublisher(new SqsQueuePublisher(AwsClients.sqs()));
+        }
+        config.busName().ifPresent(bus -> {
+            EventBridgePublisher publisher = new EventBridgePublisher(AwsClients.eventBridge());
+            publisher.requireBus(bus); // PutEvents to a missing bus reports success: fail loudly instead
+            b.bus(bus).busPublisher(publisher);
+        });
+        return b.build();
+    }
+
+    /**
+     * Builds the clients (and checks the bus), then runs image conversion and the fan-out's
+     * batching on a priming record against publishers that send nothing.
+     */
+    void prime() {
+        fanOut();
+        DynamodbEvent event = new DynamodbEvent();
+        DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
+        record.setEventName("INSERT");
+        StreamRecord change = new StreamRecord();
+        change.setSequenceNumber("0");
+        change.setNewImage(Map.of("itemType", new AttributeValue().withS("event"), "eventId", new AttributeValue().withS("evt-priming"),
+                "eventType", new AttributeValue().withS("eventfold.Priming"), "aggregateType", new AttributeValue().withS("eventfold"),
+                "aggregateId", new AttributeValue().withS("priming"), "version", new AttributeValue().withN("1"),
+                "payload", new AttributeValue().withM(Map.of("n", new AttributeValue().withN("1.5")))));
+        record.setDynamodb(change);
+        event.setRecords(List.of(record));
+        try (StreamFanOut dry = StreamFanOut.builder().queues(List.of("priming.fifo", "priming")).bus("priming")
+                .queuePublisher((url, entries) -> List.of()).busPublisher((bus, entries) -> List.of())
+                .executor(Runnable::run).build()) {
+            toResponse(dry.handle(toRecords(event)));
+        }
+    }
+}
