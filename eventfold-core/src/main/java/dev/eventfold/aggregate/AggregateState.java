@@ -8,7 +8,8 @@ import dev.eventfold.core.Keys;
  * An aggregate's state as loaded: the fold of every event up to {@code version}.
  *
  * @param version         the version of the last event folded in; 0 for an aggregate with no events
- * @param snapshotVersion the version of the snapshot the load started from; 0 when it folded every event
+ * @param snapshotVersion the version of the latest snapshot known to this state (the one the load started from,
+ *                        or one written since); 0 when none
  * @param eventsFolded    how many events the load read and folded (after the snapshot, if any)
  */
 public record AggregateState<S>(AggregateRef aggregate, S state, long version, long snapshotVersion,

@@ -1,6 +1,7 @@
 package dev.eventfold.dispatch;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -14,14 +15,19 @@ final class AggregateLocks {
 
     /** Blocks until this thread holds the aggregate's lock; pair with {@link #release}. */
     Entry acquire(String pk) {
+        Entry e = join(pk);
+        e.lock.lock();
+        return e;
+    }
+
+    /** Registers a user of the aggregate's entry without locking; pair with {@link #release}. */
+    Entry join(String pk) {
         // compute() runs atomically per key, so the user count needs no lock of its own.
-        Entry e = entries.compute(pk, (k, v) -> {
+        return entries.compute(pk, (k, v) -> {
             Entry entry = v == null ? new Entry() : v;
             entry.users++;
             return entry;
         });
-        e.lock.lock();
-        return e;
     }
 
     void release(String pk, Entry e) {
@@ -35,6 +41,10 @@ final class AggregateLocks {
         });
     }
 
+    Entry peek(String pk) {
+        return entries.get(pk);
+    }
+
     /** Aggregates with a dispatch holding or waiting for their lock. */
     int inFlight() {
         return entries.size();
@@ -42,6 +52,8 @@ final class AggregateLocks {
 
     static final class Entry {
         final ReentrantLock lock = new ReentrantLock(true);
+        /** Dispatches waiting for the lock; its holder may append them together with its own. */
+        final ConcurrentLinkedQueue<PendingDispatch> pending = new ConcurrentLinkedQueue<>();
         int users; // changed only inside ConcurrentHashMap.compute for this key
     }
 }

@@ -9,6 +9,8 @@ import dev.eventfold.core.Keys;
  * dispatched as and what it cost.
  *
  * @param version         the aggregate's version at this event
+ * @param idempotencyKey  the key of the append that carried the event: the event's own unless the
+ *                        dispatcher combined it with concurrent dispatches (then the first one's)
  * @param alreadyAppended true when a retry found that an earlier attempt had landed (a lost
  *                        response): the event was written once, by that attempt
  * @param attempts        append attempts made, 1 when the first one landed

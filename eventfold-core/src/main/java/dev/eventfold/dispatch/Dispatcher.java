@@ -8,6 +8,7 @@ import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.NewEvent;
 import dev.eventfold.core.Timestamps;
+import dev.eventfold.core.json.DynamoItemSize;
 import dev.eventfold.id.EventIdGenerator;
 import dev.eventfold.store.AppendRequest;
 import dev.eventfold.store.EventStore;
@@ -44,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *       seen lets a dispatch to a recently seen aggregate append directly; a stale entry costs
  *       one conflict, which reports the actual version, and the append is tried again.</li>
  *   <li><b>No fighting within a process.</b> Dispatches of this dispatcher to one aggregate take
- *       turns (one fair lock per aggregate in flight), so each costs one request; conflicts with
+ *       turns (one fair lock per aggregate in flight), and those that queue up behind the lock go
+ *       out together as one append, each with its own result: threads of one process never
+ *       conflict with each other, and contention makes requests fewer, not more. Conflicts with
  *       other processes are retried with full-jitter backoff starting in milliseconds.</li>
  *   <li><b>Never twice.</b> A throttled, failed or unanswered append is retried as the very same
  *       request (same expected version, event ids and idempotency key); the store recognises one
@@ -71,6 +74,7 @@ public final class Dispatcher implements AutoCloseable {
     private final RetryPolicy retryPolicy;
     private final VersionCache versions;
     private final AggregateLocks locks;
+    private final boolean combine;
     private final int batchConcurrency;
     private final Executor injectedExecutor;
     private final Sleeper sleeper;
@@ -86,6 +90,7 @@ public final class Dispatcher implements AutoCloseable {
         this.retryPolicy = b.retryPolicy;
         this.versions = new VersionCache(b.versionCacheSize);
         this.locks = b.serializeSameAggregate ? new AggregateLocks() : null;
+        this.combine = b.serializeSameAggregate && b.combineConcurrentDispatches;
         this.batchConcurrency = b.batchConcurrency;
         this.injectedExecutor = b.executor;
         this.sleeper = b.sleeper;
@@ -123,6 +128,9 @@ public final class Dispatcher implements AutoCloseable {
         Objects.requireNonNull(event, "event");
         NewEvent e = complete(event, EventContext.current());
         String key = event.idempotencyKey() != null ? event.idempotencyKey() : e.eventId();
+        if (combine && event.expectedVersion().isEmpty() && key.equals(e.eventId())) {
+            return combined(event.aggregate(), e);
+        }
         return append(event.aggregate(), List.of(e), key, event.expectedVersion()).get(0);
     }
 
@@ -299,6 +307,64 @@ public final class Dispatcher implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Flat combining: the dispatch joins its aggregate's queue, and whichever thread holds the
+     * aggregate's lock appends everything queued, in arrival order, as one transaction. Alone, a
+     * dispatch is one append of one event as usual; under contention, one request carries many.
+     */
+    private DispatchResult combined(AggregateRef aggregate, NewEvent event) {
+        // Checked alone before it can share an append: a bad event fails its own dispatch only, unsent.
+        PreparedAppend alone = PreparedAppend.of(AppendRequest.of(aggregate, 0, event), clock.instant());
+        PendingDispatch mine = new PendingDispatch(event, DynamoItemSize.of(alone.items().get(0)));
+        String pk = aggregate.pk();
+        AggregateLocks.Entry entry = locks.join(pk);
+        entry.pending.add(mine);
+        entry.lock.lock();
+        try {
+            while (!mine.result.isDone()) {
+                commit(aggregate, pk, drain(entry));
+            }
+        } finally {
+            locks.release(pk, entry);
+        }
+        return mine.join();
+    }
+
+    /** The oldest queued dispatches that fit one transaction (99 events, the size limit). */
+    private static List<PendingDispatch> drain(AggregateLocks.Entry entry) {
+        List<PendingDispatch> group = new ArrayList<>();
+        long bytes = 0;
+        for (PendingDispatch p = entry.pending.peek(); p != null && group.size() < AppendRequest.MAX_EVENTS;
+             p = entry.pending.peek()) {
+            // A few bytes of slack per item: its version (hence its size) is only known in the group.
+            long next = bytes + p.itemBytes + 16;
+            if (!group.isEmpty() && next > DynamoItemSize.MAX_TRANSACTION_BYTES) {
+                break;
+            }
+            group.add(entry.pending.poll());
+            bytes = next;
+        }
+        return group;
+    }
+
+    private void commit(AggregateRef aggregate, String pk, List<PendingDispatch> group) {
+        List<NewEvent> events = new ArrayList<>(group.size());
+        for (PendingDispatch p : group) {
+            events.add(p.event);
+        }
+        try {
+            List<DispatchResult> results = appendWithRetries(aggregate, events, events.get(0).eventId(),
+                    OptionalLong.empty(), pk);
+            for (int i = 0; i < group.size(); i++) {
+                group.get(i).result.complete(results.get(i));
+            }
+        } catch (Throwable t) { // every waiting caller gets the outcome, whatever it is
+            for (PendingDispatch p : group) {
+                p.result.completeExceptionally(t);
+            }
+        }
+    }
+
     private List<DispatchResult> append(AggregateRef aggregate, List<NewEvent> events, String idempotencyKey,
                                         OptionalLong fixedVersion) {
         String pk = aggregate.pk();
@@ -444,6 +510,14 @@ public final class Dispatcher implements AutoCloseable {
 
     // ---- for tests of this package ----
 
+    int pendingDispatches(AggregateRef aggregate) {
+        if (locks == null) {
+            return 0;
+        }
+        AggregateLocks.Entry e = locks.peek(aggregate.pk());
+        return e == null ? 0 : e.pending.size();
+    }
+
     int cachedAggregates() {
         return versions.size();
     }
@@ -473,6 +547,7 @@ public final class Dispatcher implements AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private int versionCacheSize = DEFAULT_VERSION_CACHE_SIZE;
         private boolean serializeSameAggregate = true;
+        private boolean combineConcurrentDispatches = true;
         private int batchConcurrency = DEFAULT_BATCH_CONCURRENCY;
         private Executor executor;
         private Sleeper sleeper = Sleeper.SYSTEM;
@@ -510,6 +585,16 @@ public final class Dispatcher implements AutoCloseable {
          */
         public Builder serializeSameAggregate(boolean v) {
             this.serializeSameAggregate = v;
+            return this;
+        }
+
+        /**
+         * Whether dispatches to one aggregate that queue behind each other go out together, as one
+         * append (default), or one append each. Only dispatches with neither a fixed expected version
+         * nor an idempotency key of their own are combined. Needs {@link #serializeSameAggregate}.
+         */
+        public Builder combineConcurrentDispatches(boolean v) {
+            this.combineConcurrentDispatches = v;
             return this;
         }
 

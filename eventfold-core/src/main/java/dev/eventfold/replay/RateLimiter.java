@@ -8,8 +8,9 @@ import java.util.function.LongSupplier;
 /**
  * Spaces out work to at most {@code permitsPerSecond} on average, shared by every thread that
  * calls it. Each {@link #acquire(int)} reserves its permits at the next free slot and sleeps
- * until then, so a batch of n events waits n / rate seconds after the previous one. No burst
- * credit is saved up while idle.
+ * until then, so a batch of n events waits n / rate seconds after the previous one. Time lost
+ * between calls (a slow read of the next page) is made up for, but at most one second's worth:
+ * after a pause, at most {@code permitsPerSecond} permits go out without waiting.
  *
  * <pre>{@code
  * RateLimiter limiter = RateLimiter.of(200, System::nanoTime, Sleeper.SYSTEM); // 200 events/s
@@ -17,6 +18,8 @@ import java.util.function.LongSupplier;
  * }</pre>
  */
 public final class RateLimiter {
+    private static final long BURST_NANOS = 1_000_000_000L;
+
     private final double permitsPerSecond;
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
@@ -62,10 +65,12 @@ public final class RateLimiter {
         long waitNanos;
         synchronized (this) {
             long now = nanoTime.getAsLong();
-            if (!started || nextFreeNanos < now) {
+            if (!started) {
                 nextFreeNanos = now;
                 started = true;
             }
+            // Credit for time lost between calls, capped at one second of permits.
+            nextFreeNanos = Math.max(nextFreeNanos, now - BURST_NANOS);
             waitNanos = nextFreeNanos - now;
             nextFreeNanos += (long) Math.ceil(permits * 1_000_000_000d / permitsPerSecond);
         }

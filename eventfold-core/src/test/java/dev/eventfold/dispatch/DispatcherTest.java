@@ -357,11 +357,24 @@ class DispatcherTest {
         }
 
         @Test
-        void a_validation_error_with_a_warm_cache_is_refused_by_the_store_before_writing() {
+        void a_validation_error_with_a_warm_cache_is_refused_before_any_request_too() {
             dispatcher.dispatchEvent(funded(1));
             store.resetCounts();
 
             assertThatThrownBy(() -> dispatcher.dispatchEvent(funded(2).toBuilder()
+                    .payload(Map.of("blob", "x".repeat(420 * 1024))).build()))
+                    .isInstanceOf(InvalidInputException.class);
+            assertThat(store.requestCount()).isZero();
+            assertThat(store.events(WALLET)).hasSize(1);
+        }
+
+        @Test
+        void without_combining_the_store_itself_refuses_before_writing() {
+            Dispatcher plain = builder().combineConcurrentDispatches(false).build();
+            plain.dispatchEvent(funded(1));
+            store.resetCounts();
+
+            assertThatThrownBy(() -> plain.dispatchEvent(funded(2).toBuilder()
                     .payload(Map.of("blob", "x".repeat(420 * 1024))).build()))
                     .isInstanceOf(InvalidInputException.class);
             assertThat(store.appends).hasValue(1);
@@ -442,8 +455,72 @@ class DispatcherTest {
 
             assertContiguous(results, 200);
             assertThat(results).allSatisfy(r -> assertThat(r.attempts()).isEqualTo(1));
-            assertThat(store.appends).hasValue(200);
+            assertThat(store.appends.get()).isBetween(1, 200); // queued dispatches share appends
+            assertThat(store.requests.stream().mapToInt(r -> r.events().size()).sum()).isEqualTo(200);
             assertThat(store.headReads).hasValue(1);
+        }
+
+        @Test
+        void threads_sharing_a_dispatcher_without_combining_cost_one_append_each() throws Exception {
+            Dispatcher plain = builder().combineConcurrentDispatches(false).build();
+
+            List<DispatchResult> results = race(8, 25, i -> plain);
+
+            assertContiguous(results, 200);
+            assertThat(results).allSatisfy(r -> assertThat(r.attempts()).isEqualTo(1));
+            assertThat(store.appends).hasValue(200);
+        }
+
+        @Test
+        void dispatches_queued_behind_an_append_go_out_together_each_with_its_own_result() throws Exception {
+            CountDownLatch firstAppendEntered = new CountDownLatch(1);
+            CountDownLatch releaseFirstAppend = new CountDownLatch(1);
+            AtomicInteger calls = new AtomicInteger();
+            Dispatcher gated = Dispatcher.builder(new Delegating(store) {
+                @Override
+                public dev.eventfold.core.AppendResult append(dev.eventfold.store.AppendRequest request) {
+                    if (calls.getAndIncrement() == 0) {
+                        firstAppendEntered.countDown();
+                        try {
+                            releaseFirstAppend.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return inner.append(request);
+                }
+            }).build();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                Future<DispatchResult> first = pool.submit(() -> gated.dispatchEvent(funded(0).toBuilder()
+                        .eventId("evt-first").build()));
+                firstAppendEntered.await();
+                List<Future<DispatchResult>> queued = new ArrayList<>();
+                for (int i = 1; i <= 3; i++) {
+                    String id = "evt-queued-" + i;
+                    queued.add(pool.submit(() -> gated.dispatchEvent(funded(1).toBuilder().eventId(id).build())));
+                    while (gated.pendingDispatches(WALLET) < i) {
+                        Thread.onSpinWait(); // wait until it is queued, so the order is known
+                    }
+                }
+                releaseFirstAppend.countDown();
+
+                assertThat(first.get().version()).isEqualTo(1);
+                List<DispatchResult> rs = new ArrayList<>();
+                for (Future<DispatchResult> f : queued) {
+                    rs.add(f.get());
+                }
+                assertThat(rs).extracting(DispatchResult::eventId)
+                        .containsExactly("evt-queued-1", "evt-queued-2", "evt-queued-3");
+                assertThat(rs).extracting(DispatchResult::version).containsExactly(2L, 3L, 4L);
+                assertThat(rs).extracting(DispatchResult::idempotencyKey).containsOnly("evt-queued-1");
+                assertThat(store.requests).extracting(r -> r.events().size()).containsExactly(1, 3);
+                assertThat(store.events(WALLET)).extracting(EventRecord::eventId)
+                        .containsExactly("evt-first", "evt-queued-1", "evt-queued-2", "evt-queued-3");
+            } finally {
+                releaseFirstAppend.countDown();
+                pool.shutdownNow();
+            }
         }
 
         private List<DispatchResult> race(int threads, int perThread,
@@ -695,11 +772,16 @@ class DispatcherTest {
         }
     }
 
-    abstract static class Delegating implements dev.eventfold.store.EventStore {
+    static class Delegating implements dev.eventfold.store.EventStore {
         final RecordingStore inner;
 
         Delegating(RecordingStore inner) {
             this.inner = inner;
+        }
+
+        @Override
+        public dev.eventfold.core.AppendResult append(dev.eventfold.store.AppendRequest request) {
+            return inner.append(request);
         }
 
         @Override

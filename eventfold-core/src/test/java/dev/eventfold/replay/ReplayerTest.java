@@ -256,4 +256,28 @@ class ReplayerTest {
         limiter.acquire(10);
         assertThat(sleeps).isEmpty();
     }
+
+    @Test
+    void time_lost_between_calls_is_made_up_for_but_at_most_one_second() throws Exception {
+        AtomicLong now = new AtomicLong();
+        List<Duration> sleeps = new ArrayList<>();
+        RateLimiter limiter = RateLimiter.of(10, now::get, d -> {
+            sleeps.add(d);
+            now.addAndGet(d.toNanos());
+        });
+        limiter.acquire(5);                               // slot at 0, the next one at 0.5 s
+        now.addAndGet(Duration.ofMillis(800).toNanos());  // a slow page read
+        limiter.acquire(5);                               // 0.3 s late: goes at once, the next slot is 1.0 s
+        assertThat(sleeps).isEmpty();
+        limiter.acquire(5);                               // waits only for the rest of its slot
+        limiter.acquire(5);
+        assertThat(sleeps).containsExactly(Duration.ofMillis(200), Duration.ofMillis(500));
+        now.addAndGet(Duration.ofSeconds(60).toNanos()); // a long pause earns one second, not sixty
+        sleeps.clear();
+        for (int i = 0; i < 4; i++) {
+            limiter.acquire(5);
+        }
+        // One second of credit (10 permits) plus the current slot go at once; then the rate holds.
+        assertThat(sleeps).containsExactly(Duration.ofMillis(500));
+    }
 }

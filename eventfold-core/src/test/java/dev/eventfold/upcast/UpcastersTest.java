@@ -158,7 +158,7 @@ class UpcastersTest {
             store.readEvents(EventQuery.of(wal)).forEach(e -> { });
             assertThat(raw.readEvents(EventQuery.of(wal))).allSatisfy(e -> {
                 assertThat(e.schemaVersion()).isEqualTo(1);
-                assertThat(e.payload()).isEqualTo(EventJson.parse("{\"amountCents\":1250}"));
+                assertThat(EventJson.write(e.payload())).isEqualTo("{\"amountCents\":1250}");
             });
         }
 

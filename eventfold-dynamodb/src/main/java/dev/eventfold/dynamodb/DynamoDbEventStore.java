@@ -62,8 +62,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * The head's condition also requires {@code lastIdemKey <> :idem}, and a failed condition returns
  * the head ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}). A repeat is then recognised
  * without writing: the head's {@code lastIdemKey} is this append's key, or the event at the first
- * version this append claimed carries its first eventId (one GetItem, only on a conflict whose
- * head has moved past the expected version). See {@code docs/adr/0001-idempotent-appends.md}.
+ * version this append claimed (returned by its failed {@code Put}, also {@code ALL_OLD}) carries its
+ * first eventId. A conflict thus costs one request. See {@code docs/adr/0001-idempotent-appends.md}.
  */
 public final class DynamoDbEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEventStore.class);
@@ -131,11 +131,16 @@ public final class DynamoDbEventStore implements EventStore {
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build()).build());
         for (ObjectNode item : prepared.items()) {
-            actions.add(TransactWriteItem.builder().put(Put.builder()
+            Put.Builder put = Put.builder()
                     .tableName(tableName)
                     .item(AttributeValues.fromJson(item))
-                    .conditionExpression("attribute_not_exists(pk)")
-                    .build()).build());
+                    .conditionExpression("attribute_not_exists(pk)");
+            if (actions.size() == 1) {
+                // The event already at the first claimed version comes back with a conflict, so
+                // recognising a repeat of this append needs no second request.
+                put.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+            }
+            actions.add(TransactWriteItem.builder().put(put.build()).build());
         }
         try {
             client.get().transactWriteItems(b -> b.transactItems(actions));
@@ -173,7 +178,10 @@ public final class DynamoDbEventStore implements EventStore {
         }
         if (actual > request.expectedVersion()) {
             // The versions this append claimed are taken: by this very append, if an earlier try landed?
-            Optional<String> claimed = eventIdAt(request.aggregate(), request.firstVersion());
+            CancellationReason firstEvent = reasons.size() > 1 ? reasons.get(1) : null;
+            Optional<String> claimed = firstEvent != null && firstEvent.hasItem() && firstEvent.item().containsKey("eventId")
+                    ? Optional.ofNullable(firstEvent.item().get("eventId").s())
+                    : eventIdAt(request.aggregate(), request.firstVersion());
             if (claimed.isPresent() && claimed.get().equals(request.events().get(0).eventId())) {
                 LOG.debug("append to {} at {} had already landed: not written again", request.aggregate(),
                         request.firstVersion());

@@ -103,6 +103,21 @@ class DynamoDbEventStoreTest {
         }
 
         @Test
+        void a_conflict_past_the_expected_version_and_a_recognised_repeat_each_cost_one_request() {
+            AggregateRef a = fresh();
+            NewEvent first = event(1);
+            store.appendEvent(a, 0, first);
+            store.appendEvent(a, 1, event(2));
+            requests.reset();
+
+            assertThatThrownBy(() -> store.appendEvent(a, 0, event(3))).isInstanceOf(ConcurrencyConflictException.class);
+            var repeat = store.appendEvent(a, 0, first);
+
+            assertThat(repeat.alreadyAppended()).isTrue();
+            assertThat(requests.snapshot()).isEqualTo(Map.of("TransactWriteItems", 2L));
+        }
+
+        @Test
         void a_listing_page_is_one_query() {
             AggregateRef a = fresh();
             store.appendEvents(a, 0, IntStream.range(0, 30).mapToObj(DynamoDbEventStoreTest::event).toList());

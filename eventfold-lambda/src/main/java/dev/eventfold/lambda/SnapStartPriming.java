@@ -59,6 +59,9 @@ public final class SnapStartPriming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // Nothing to refresh: no time or randomness was captured while priming.
+        // Priming captures no time or randomness, but the process-wide ULID generator may have drawn
+        // its random state before the checkpoint (a handler constructed during init): every restored
+        // copy would then continue the same sequence. Draw fresh randomness per restored instance.
+        dev.eventfold.id.UlidGenerator.shared().reseed();
     }
 }
