@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.Keys;
 import dev.eventfold.core.json.EventJson;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -89,8 +88,7 @@ public record ReplayCheckpoint(String selection, Map<Integer, Lane> lanes) {
             throw new InvalidInputException("checkpoint", "not a replay checkpoint");
         }
         Map<Integer, Lane> lanes = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = o.get("lanes").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : o.get("lanes").properties()) {
             int index;
             try {
                 index = Integer.parseInt(e.getKey());

@@ -9,17 +9,18 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Maps SDK failures to {@link EventStoreException} kinds, which decide whether a retry can help.
+ * Shared by every DynamoDB component (store, snapshots, checkpoints, scans) so they classify alike.
  * A write that failed without an answer (timeout, lost connection, 5xx) may have been applied:
  * that is {@link Kind#UNKNOWN_OUTCOME}, retried with the same ids so the store can recognise it.
  */
-final class DynamoErrors {
+public final class DynamoErrors {
     private static final Set<String> THROTTLING = Set.of("ThrottlingException", "ProvisionedThroughputExceededException",
             "RequestLimitExceeded", "Throttling", "TooManyRequestsException");
 
     private DynamoErrors() {
     }
 
-    static EventStoreException translate(String operation, boolean write, SdkException e) {
+    public static EventStoreException translate(String operation, boolean write, SdkException e) {
         if (e instanceof AwsServiceException s) {
             String code = s.awsErrorDetails() == null ? null : s.awsErrorDetails().errorCode();
             if (s.isThrottlingException() || (code != null && THROTTLING.contains(code))) {

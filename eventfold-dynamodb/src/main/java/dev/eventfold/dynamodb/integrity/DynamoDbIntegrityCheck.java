@@ -172,7 +172,7 @@ public final class DynamoDbIntegrityCheck {
             return this;
         }
 
-        /** Called with the number of items read so far, every {@value #PROGRESS_EVERY} items, from any thread. */
+        /** Called with the number of items read so far, every 500 items, from any thread. */
         public Builder progress(LongConsumer v) {
             this.progress = Objects.requireNonNull(v, "progress");
             return this;

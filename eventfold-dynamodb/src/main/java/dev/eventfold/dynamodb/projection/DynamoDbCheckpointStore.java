@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.projection;
 
+import dev.eventfold.dynamodb.DynamoErrors;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
@@ -80,7 +81,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         try {
             r = client.getItem(g -> g.tableName(tableName).key(key(projection, aggregate)).consistentRead(true));
         } catch (SdkException e) {
-            throw SdkErrors.translate("GetItem", false, e);
+            throw DynamoErrors.translate("GetItem", false, e);
         }
         if (!r.hasItem() || r.item().isEmpty()) {
             return 0;
@@ -102,7 +103,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         } catch (ConditionalCheckFailedException e) {
             throw new CheckpointConflictException(projection, aggregate, expectedVersion);
         } catch (SdkException e) {
-            throw SdkErrors.translate("UpdateItem", true, e);
+            throw DynamoErrors.translate("UpdateItem", true, e);
         }
     }
 
@@ -143,7 +144,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
             throw new EventStoreException("TransactWriteItems", conflict ? EventStoreException.Kind.UNAVAILABLE
                     : EventStoreException.Kind.REJECTED, "projection " + projection + " transaction cancelled: " + codes, e);
         } catch (SdkException e) {
-            throw SdkErrors.translate("TransactWriteItems", true, e);
+            throw DynamoErrors.translate("TransactWriteItems", true, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.scan;
 
+import dev.eventfold.dynamodb.DynamoErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.InvalidInputException;
@@ -74,7 +75,7 @@ public final class DynamoDbScanSource implements ScanSource {
         try {
             r = client.scan(req.build());
         } catch (SdkException e) {
-            throw SdkErrors.translate("Scan", false, e);
+            throw DynamoErrors.translate("Scan", false, e);
         }
         List<ObjectNode> items = new ArrayList<>(r.items().size());
         for (Map<String, AttributeValue> item : r.items()) {

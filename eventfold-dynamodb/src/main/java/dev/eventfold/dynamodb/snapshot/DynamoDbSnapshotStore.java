@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.snapshot;
 
+import dev.eventfold.dynamodb.DynamoErrors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.aggregate.Snapshot;
 import dev.eventfold.aggregate.SnapshotStore;
@@ -65,7 +66,7 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
                     .limit(1)
                     .consistentRead(true));
         } catch (SdkException e) {
-            throw SdkErrors.translate("Query", false, e);
+            throw DynamoErrors.translate("Query", false, e);
         }
         if (r.items().isEmpty()) {
             return Optional.empty();
@@ -96,7 +97,7 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
         try {
             client.putItem(p -> p.tableName(tableName).item(AttributeValues.fromJson(item)));
         } catch (SdkException e) {
-            throw SdkErrors.translate("PutItem", true, e);
+            throw DynamoErrors.translate("PutItem", true, e);
         }
         if (retain > 0) {
             prune(snapshot.aggregate());

@@ -1,0 +1,157 @@
+package dev.eventfold.dynamodb.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.EventRecord;
+import dev.eventfold.core.NewEvent;
+import dev.eventfold.dynamodb.DynamoDbEventStore;
+import dev.eventfold.dynamodb.EventTable;
+import dev.eventfold.projection.CheckpointConflictException;
+import dev.eventfold.projection.Projector;
+import dev.eventfold.store.EventQuery;
+import dev.eventfold.testkit.AwsExtension;
+import dev.eventfold.testkit.AwsTestEnvironment;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/** Projections with DynamoDB checkpoints, the read model in DynamoDB, committed in one transaction (moto). */
+@ExtendWith(AwsExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DynamoDbProjectionTest {
+    DynamoDbClient ddb;
+    String events;
+    String readModel;
+    DynamoDbEventStore store;
+    DynamoDbCheckpointStore checkpoints;
+
+    @BeforeAll
+    void setUp(AwsTestEnvironment aws) {
+        ddb = aws.dynamoDb();
+        events = AwsTestEnvironment.uniqueName("proj-events");
+        readModel = AwsTestEnvironment.uniqueName("proj-model");
+        EventTable.create(ddb, events);
+        EventTable.create(ddb, readModel); // any pk/sk table will do
+        store = DynamoDbEventStore.builder().client(ddb).tableName(events).build();
+        checkpoints = DynamoDbCheckpointStore.builder().client(ddb).tableName(readModel).build();
+    }
+
+    List<EventRecord> seed(AggregateRef ref, int n) {
+        for (int i = 1; i <= n; i++) {
+            store.appendEvent(ref, i - 1, NewEvent.builder().eventId("e-" + UUID.randomUUID()).eventType("Wallet.Funded")
+                    .payload(Map.of("amount", i)).build());
+        }
+        return store.readEvents(EventQuery.of(ref)).toList();
+    }
+
+    /** The balance row: ADD the event's amount times its version (order-sensitive weights catch a double apply), count 1. */
+    TransactWriteItem balanceUpdate(String projection, EventRecord e) {
+        long amount = e.payload().get("amount").longValue() * e.version();
+        return TransactWriteItem.builder().update(u -> u.tableName(readModel)
+                .key(Map.of("pk", AttributeValue.fromS("BAL#" + projection), "sk", AttributeValue.fromS(e.aggregateId())))
+                .updateExpression("ADD balance :amt, applied :one")
+                .expressionAttributeValues(Map.of(":amt", AttributeValue.fromN(Long.toString(amount)),
+                        ":one", AttributeValue.fromN("1")))).build();
+    }
+
+    Map<String, AttributeValue> balanceRow(String projection, AggregateRef ref) {
+        return ddb.getItem(g -> g.tableName(readModel).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS("BAL#" + projection), "sk", AttributeValue.fromS(ref.aggregateId())))).item();
+    }
+
+    static long expected(List<EventRecord> events) {
+        return events.stream().mapToLong(e -> e.payload().get("amount").longValue() * e.version()).sum();
+    }
+
+    @Nested
+    class Deliveries {
+        @Test
+        void duplicated_reordered_and_missing_deliveries_end_in_the_state_of_one_in_order_pass() {
+            AggregateRef a = AggregateRef.of("wallet", "a-" + UUID.randomUUID());
+            AggregateRef b = AggregateRef.of("wallet", "b-" + UUID.randomUUID());
+            List<EventRecord> ae = seed(a, 8);
+            List<EventRecord> be = seed(b, 5);
+            for (long seed = 1; seed <= 3; seed++) {
+                String name = "balances-" + seed;
+                Projector p = Projector.builder(name, store)
+                        .transactional(checkpoints, e -> List.of(balanceUpdate(name, e))).build();
+                List<EventRecord> deliveries = new ArrayList<>();
+                Random r = new Random(seed);
+                for (EventRecord e : concat(ae, be)) {
+                    for (int copies = r.nextInt(3); copies > 0; copies--) { // 0 = lost, 2 = duplicated
+                        deliveries.add(e);
+                    }
+                }
+                Collections.shuffle(deliveries, r);
+                deliveries.add(ae.get(ae.size() - 1)); // the queue redelivers each aggregate's last event
+                deliveries.add(be.get(be.size() - 1));
+                deliveries.forEach(p::handle);
+
+                assertThat(balanceRow(name, a).get("balance").n()).isEqualTo(Long.toString(expected(ae)));
+                assertThat(balanceRow(name, a).get("applied").n()).isEqualTo("8");
+                assertThat(balanceRow(name, b).get("balance").n()).isEqualTo(Long.toString(expected(be)));
+                assertThat(balanceRow(name, b).get("applied").n()).isEqualTo("5");
+                assertThat(checkpoints.lastApplied(name, a)).isEqualTo(8);
+                assertThat(checkpoints.lastApplied(name, b)).isEqualTo(5);
+            }
+        }
+    }
+
+    @Nested
+    class Checkpoints {
+        @Test
+        void a_stale_transaction_writes_neither_the_read_model_nor_the_checkpoint() {
+            AggregateRef a = AggregateRef.of("wallet", "s-" + UUID.randomUUID());
+            EventRecord e1 = seed(a, 1).get(0);
+            checkpoints.advance("stale", a, 0, 1);
+            assertThatThrownBy(() -> checkpoints.advanceWith("stale", a, 0, 1, List.of(balanceUpdate("stale", e1))))
+                    .isInstanceOf(CheckpointConflictException.class);
+            assertThat(balanceRow("stale", a)).isEmpty();
+            assertThat(checkpoints.lastApplied("stale", a)).isEqualTo(1);
+        }
+
+        @Test
+        void checkpoint_items_use_a_proj_partition_keyed_by_the_aggregate() {
+            AggregateRef a = AggregateRef.of("wallet", "k-" + UUID.randomUUID());
+            checkpoints.advance("keys", a, 0, 3);
+            checkpoints.advance("keys", a, 3, 4);
+            Map<String, AttributeValue> item = ddb.getItem(g -> g.tableName(readModel)
+                    .key(Map.of("pk", AttributeValue.fromS("PROJ#keys"), "sk", AttributeValue.fromS(a.pk())))).item();
+            assertThat(item.get("itemType").s()).isEqualTo("checkpoint");
+            assertThat(item.get("version").n()).isEqualTo("4");
+            assertThatThrownBy(() -> checkpoints.advance("keys", a, 3, 5)).isInstanceOf(CheckpointConflictException.class);
+        }
+
+        @Test
+        void a_plain_handler_with_dynamodb_checkpoints_applies_in_order_once() {
+            AggregateRef a = AggregateRef.of("wallet", "p-" + UUID.randomUUID());
+            List<EventRecord> events = seed(a, 4);
+            List<Long> applied = new ArrayList<>();
+            Projector p = Projector.builder("plain", store).handler(checkpoints, e -> applied.add(e.version())).build();
+            p.handle(events.get(2));
+            p.handle(events.get(0));
+            p.handle(events.get(3));
+            p.handle(events.get(3));
+            assertThat(applied).containsExactly(1L, 2L, 3L, 4L);
+        }
+    }
+
+    static List<EventRecord> concat(List<EventRecord> a, List<EventRecord> b) {
+        List<EventRecord> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
