@@ -2,6 +2,7 @@ package dev.eventfold.fanout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventfold.core.json.DynamoItemSize;
 import dev.eventfold.core.json.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -182,7 +183,7 @@ public final class StreamFanOut implements AutoCloseable {
             Optional<String> group = fifo ? Optional.of(c.aggregateId()) : Optional.empty();
             Optional<String> dedup = fifo ? Optional.of(c.eventId()) : Optional.empty();
             // SQS counts the bodies (and message attributes, of which we send none) against the quota.
-            pending.add(new Pending<>(c, id -> new QueueEntry(id, c.body(), group, dedup), utf8Length(c.body())));
+            pending.add(new Pending<>(c, id -> new QueueEntry(id, c.body(), group, dedup), DynamoItemSize.utf8(c.body())));
         }
         return sendAll("queue:" + queueUrl, pending, queueRequestBytes,
                 entries -> queuePublisher.send(queueUrl, entries), QueueEntry::id);
@@ -191,8 +192,8 @@ public final class StreamFanOut implements AutoCloseable {
     private DestinationResult sendToBus(String busName, List<Candidate> candidates) {
         List<Pending<BusEntry>> pending = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
-            long bytes = EVENTBRIDGE_ENTRY_OVERHEAD + utf8Length(c.source()) + utf8Length(c.eventType())
-                    + utf8Length(c.body());
+            long bytes = EVENTBRIDGE_ENTRY_OVERHEAD + DynamoItemSize.utf8(c.source()) + DynamoItemSize.utf8(c.eventType())
+                    + DynamoItemSize.utf8(c.body());
             pending.add(new Pending<>(c, id -> new BusEntry(id, c.source(), c.eventType(), c.body()), bytes));
         }
         return sendAll("bus:" + busName, pending, busRequestBytes,
@@ -321,24 +322,6 @@ public final class StreamFanOut implements AutoCloseable {
 
     private static boolean isBlank(String s) {
         return s == null || s.isBlank();
-    }
-
-    static long utf8Length(String s) {
-        long bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     /**

@@ -238,39 +238,18 @@ class CommandHandlerTest {
     }
 
     /** An EventStore that runs {@code beforeAppend} and then delegates. */
-    static class Delegating implements EventStore {
-        final EventStore d;
+    static class Delegating extends dev.eventfold.store.ForwardingEventStore {
         final Consumer<AppendRequest> beforeAppend;
 
         Delegating(EventStore d, Consumer<AppendRequest> beforeAppend) {
-            this.d = d;
+            super(d);
             this.beforeAppend = beforeAppend;
         }
 
         @Override
         public AppendResult append(AppendRequest request) {
             beforeAppend.accept(request);
-            return d.append(request);
-        }
-
-        @Override
-        public Optional<AggregateHead> getHead(AggregateRef aggregate) {
-            return d.getHead(aggregate);
-        }
-
-        @Override
-        public Optional<EventRecord> getEvent(AggregateRef aggregate, long version) {
-            return d.getEvent(aggregate, version);
-        }
-
-        @Override
-        public Page<EventRecord> listEvents(EventQuery query) {
-            return d.listEvents(query);
-        }
-
-        @Override
-        public Page<AggregateRef> listTenantAggregates(String tenantId, int limit, String cursor) {
-            return d.listTenantAggregates(tenantId, limit, cursor);
+            return super.append(request);
         }
     }
 }

@@ -190,7 +190,7 @@ class StreamFanOutTest {
             assertThat(publisher.queueRequests.get(STANDARD)).extracting(List::size).containsExactly(2, 2, 2, 2, 2);
             assertThat(publisher.busRequests).extracting(List::size).containsExactly(2, 2, 2, 2, 2);
             for (List<QueueEntry> request : publisher.queueRequests.get(STANDARD)) {
-                assertThat(request.stream().mapToLong(e -> StreamFanOut.utf8Length(e.body())).sum())
+                assertThat(request.stream().mapToLong(e -> dev.eventfold.core.json.DynamoItemSize.utf8(e.body())).sum())
                         .isLessThanOrEqualTo(StreamFanOut.LEGACY_REQUEST_BYTES);
             }
         }

@@ -73,8 +73,8 @@ public final class DynamoItemSize {
         return (digits + 1) / 2 + 1;
     }
 
-    private static long utf8(String s) {
-        // Counting without allocating: strings can be hundreds of KB.
+    /** UTF-8 bytes of a string, counted without allocating (strings can be hundreds of KB). */
+    public static long utf8(String s) {
         long bytes = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

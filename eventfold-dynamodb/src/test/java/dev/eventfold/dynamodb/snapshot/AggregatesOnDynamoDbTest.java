@@ -279,39 +279,18 @@ class AggregatesOnDynamoDbTest {
     }
 
     /** An EventStore that runs an action before each append, then delegates. */
-    static final class BeforeAppend implements EventStore {
-        final EventStore d;
+    static final class BeforeAppend extends dev.eventfold.store.ForwardingEventStore {
         final Consumer<AppendRequest> before;
 
         BeforeAppend(EventStore d, Consumer<AppendRequest> before) {
-            this.d = d;
+            super(d);
             this.before = before;
         }
 
         @Override
         public AppendResult append(AppendRequest request) {
             before.accept(request);
-            return d.append(request);
-        }
-
-        @Override
-        public Optional<AggregateHead> getHead(AggregateRef aggregate) {
-            return d.getHead(aggregate);
-        }
-
-        @Override
-        public Optional<EventRecord> getEvent(AggregateRef aggregate, long version) {
-            return d.getEvent(aggregate, version);
-        }
-
-        @Override
-        public Page<EventRecord> listEvents(EventQuery query) {
-            return d.listEvents(query);
-        }
-
-        @Override
-        public Page<AggregateRef> listTenantAggregates(String tenantId, int limit, String cursor) {
-            return d.listTenantAggregates(tenantId, limit, cursor);
+            return super.append(request);
         }
     }
 }
