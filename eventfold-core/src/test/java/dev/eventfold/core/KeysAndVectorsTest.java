@@ -113,6 +113,19 @@ class KeysAndVectorsTest {
         assertThat(EventJson.equivalent(EventJson.parse("{\"a\":2}"), EventJson.parse("{\"a\":2,\"b\":null}"))).isFalse();
     }
 
+    @Test
+    void a_payload_that_does_not_bind_names_the_field_but_never_its_value() {
+        record Amount(int amount) {
+        }
+        EventRecord e = EventJson.fromJson(vector("event-message.json"))
+                .withPayload(1, EventJson.parse("{\"amount\": \"secret-4111\"}"));
+
+        assertThatThrownBy(() -> e.payloadAs(Amount.class))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("amount")
+                .hasMessageNotContaining("secret-4111");
+    }
+
     @Nested
     class ItemSize {
         @Test

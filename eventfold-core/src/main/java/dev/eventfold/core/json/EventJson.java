@@ -106,8 +106,13 @@ public final class EventJson {
         try {
             return MAPPER.treeToValue(payload, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new InvalidInputException("payload", "cannot be read as " + type.getName() + ": "
-                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            // Jackson's messages quote the offending value: name only the type and where it failed.
+            String where = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                    ? " at " + m.getPath().stream()
+                            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                            .collect(java.util.stream.Collectors.joining("."))
+                    : "";
+            throw new InvalidInputException("payload", "cannot be read as " + type.getName() + where);
         }
     }
 
