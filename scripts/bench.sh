@@ -17,8 +17,8 @@ cp=$(cat "$cpfile")
 cp="$root/eventfold-bench/target/classes:$cp"
 declare -A mains=(
   [store]=dev.eventfold.bench.store.StoreBenchmark
-  [dispatch]=dev.eventfold.bench.dispatch.DispatchBenchmark
-  [lambda]=dev.eventfold.bench.lambda.LambdaBenchmark
+  [dispatch]=dev.eventfold.bench.dispatch.DispatchBench
+  [lambda]=dev.eventfold.bench.lambda.LambdaBench
   [aggregate]=dev.eventfold.bench.aggregate.AggregateBenchmark
 )
 names=("$@")

@@ -30,7 +30,7 @@ import java.util.Objects;
  */
 public record RetryPolicy(int maxAttempts, Backoff backoff, boolean retryConflicts, boolean retryTransientErrors,
                           boolean rereadHead) {
-    public static final int DEFAULT_MAX_ATTEMPTS = 10;
+    public static final int DEFAULT_MAX_ATTEMPTS = 20;
     public static final Backoff DEFAULT_BACKOFF =
             Backoff.fullJitterExponential(Duration.ofMillis(5), Duration.ofSeconds(1));
 

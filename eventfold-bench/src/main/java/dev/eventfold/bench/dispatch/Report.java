@@ -64,8 +64,8 @@ final class Report {
                     .append("x the one-thread time with ").append(perThread.get().failed()).append(" failed dispatches");
             reference.ifPresent(ref -> sb.append(", ").append(Result.fmt(ref.seconds() / perThread.get().seconds(), 1))
                     .append("x faster than the reference policy"));
-            sb.append(". Every conflict there costs the cancelled transaction plus the store's read of the event at")
-                    .append(" the claimed version (to tell a repeat from a conflict), and on single-threaded moto the")
+            sb.append(". Every conflict there costs one cancelled transaction (it returns the head and the event at")
+                    .append(" the claimed version, so the retry needs no read), and on single-threaded moto the")
                     .append(" writers' requests queue behind each other.\n");
         }
         return sb.toString();
