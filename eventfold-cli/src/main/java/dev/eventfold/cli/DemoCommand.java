@@ -1,40 +1,56 @@
 package dev.eventfold.cli;
 
-import dev.eventfold.core.AggregateRef;
-import dev.eventfold.core.EventRecord;
-import dev.eventfold.core.NewEvent;
-import dev.eventfold.store.EventQuery;
-import dev.eventfold.store.InMemoryEventStore;
-import java.io.PrintWriter;
-import java.util.Map;
-import java.util.UUID;
+import dev.eventfold.cli.demo.AwsResources;
+import dev.eventfold.cli.demo.WalletDemo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** The wallet story on the embedded runtime. */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the wallet demo on the embedded in-memory runtime.")
+/** {@code eventfold demo}: the wallet story, in memory by default, on AWS or an emulator with {@code --endpoint}. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the wallet story: typed dispatchers, fan-out, a projection, a decider, a replay, verify.",
+                "In memory by default (no setup); with --endpoint (moto, LocalStack) or --aws on DynamoDB, SQS and"
+                        + " EventBridge, creating a table, queues and a bus for the run and deleting them after it."})
 final class DemoCommand implements Callable<Integer> {
+    @ParentCommand
+    EventfoldCli root;
+
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    AwsOptions aws;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--aws", description = "Run on AWS itself (default credentials and region) instead of in memory.")
+    boolean realAws;
+
+    @Option(names = "--keep", description = "Keep the table, queues and bus the run created.")
+    boolean keep;
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        InMemoryEventStore store = new InMemoryEventStore();
-        AggregateRef wallet = AggregateRef.of("wallet", "wal_123");
-        store.appendEvent(wallet, 0, NewEvent.builder().eventId("evt-" + UUID.randomUUID()).eventType("Wallet.Funded")
-                .source("billing").payload(Map.of("amount", 5000)).build());
-        store.appendEvent(wallet, 1, NewEvent.builder().eventId("evt-" + UUID.randomUUID()).eventType("Wallet.Withdrawn")
-                .source("billing").payload(Map.of("amount", 1200)).build());
-        long balance = 0;
-        for (EventRecord e : store.readEvents(EventQuery.of(wallet)).toList()) {
-            long amount = e.payload().get("amount").longValue();
-            balance += e.eventType().equals("Wallet.Funded") ? amount : -amount;
-            out.printf("v%d %-18s %6d  balance %6d%n", e.version(), e.eventType(), amount, balance);
+        boolean onAws = aws.endpoint != null || realAws;
+        if (!onAws && (aws.table != null || aws.region != null || keep)) {
+            throw new ParameterException(spec.commandLine(), "--table, --region and --keep need --endpoint URL or --aws");
         }
-        out.flush();
-        return 0;
+        if (!onAws) {
+            return WalletDemo.runEmbedded(spec.commandLine().getOut());
+        }
+        String table = aws.table == null ? null : aws.table(spec.commandLine(), root.environment());
+        AwsOptions.Target target = aws.target(spec.commandLine(), root.environment());
+        RequestTally tally = new RequestTally();
+        try (AwsClients clients = new AwsClients(target, tally)) {
+            String where = target.endpoint().map(Object::toString).orElse("AWS " + target.region().id());
+            return WalletDemo.runOnAws(new AwsResources(where, clients.dynamoDb(), clients.streams(), clients.sqs(),
+                    clients.eventBridge(), tally::snapshot), table, keep, spec.commandLine().getOut());
+        }
     }
 }

@@ -62,7 +62,11 @@ public record IntegrityReport(String scope, long itemsChecked, long aggregatesCh
 
     /** One line for a terminal. */
     public String summary() {
-        return scope + ": " + aggregatesChecked + " aggregates, " + eventsChecked + " events, "
+        return scope + ": " + plural(aggregatesChecked, "aggregate") + ", " + plural(eventsChecked, "event") + ", "
                 + (isClean() ? "no defects" : defectCount + " defect" + (defectCount == 1 ? "" : "s") + " " + countsByKind());
+    }
+
+    private static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }
