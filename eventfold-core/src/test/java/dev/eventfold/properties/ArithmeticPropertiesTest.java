@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
 /** Properties of the arithmetic that hides edge cases: sort keys, paging, backoff, sizes. */
-class ArithmeticProperties {
+class ArithmeticPropertiesTest {
 
     @Property
     void an_event_sort_key_reads_back_its_version(@ForAll @LongRange(min = 0, max = Keys.MAX_VERSION) long version) {

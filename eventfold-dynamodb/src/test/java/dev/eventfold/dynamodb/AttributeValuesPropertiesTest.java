@@ -16,7 +16,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** JSON survives the trip through DynamoDB attribute values: structure, strings and exact numbers. */
-class AttributeValuesProperties {
+class AttributeValuesPropertiesTest {
     private static final JsonNodeFactory NODES = EventJson.mapper().getNodeFactory();
 
     @Property(tries = 500)
