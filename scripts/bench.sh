@@ -4,12 +4,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-venv="$root/.venv"
-if ! "$venv/bin/python" -c "import moto.moto_server.werkzeug_app" >/dev/null 2>&1; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]>=5.1,<6"
-fi
-export EVENTFOLD_MOTO_PYTHON="$venv/bin/python"
+# shellcheck source=venv.sh
+. "$root/scripts/venv.sh"
+ensure_venv "$root"
 mvn -B -q -ntp install -DskipTests
 cpfile=$(mktemp)
 mvn -B -q -ntp -pl eventfold-bench dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null

@@ -5,16 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-venv="$root/.venv"
-if ! "$venv/bin/python" -c "import moto.moto_server.werkzeug_app" >/dev/null 2>&1; then
-  echo "Creating $venv with moto[server] ..."
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]>=5.1,<6"
-fi
-# cfn-lint checks the deployment template in examples/ (TemplateLintTest).
-if [ ! -x "$venv/bin/cfn-lint" ]; then
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "cfn-lint>=1.58,<2"
-fi
-export EVENTFOLD_MOTO_PYTHON="$venv/bin/python"
+# shellcheck source=venv.sh
+. "$root/scripts/venv.sh"
+ensure_venv "$root"
 
 exec mvn -B -ntp verify "$@"
