@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateRef;
+import dev.eventfold.dispatch.Dispatcher;
+import dev.eventfold.dispatch.EventSpec;
 import dev.eventfold.core.EventRecord;
-import dev.eventfold.core.NewEvent;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.dynamodb.AttributeValues;
 import dev.eventfold.dynamodb.DynamoDbEventStore;
@@ -19,10 +20,7 @@ import dev.eventfold.listener.StalenessPolicy;
 import dev.eventfold.testkit.AwsExtension;
 import dev.eventfold.testkit.AwsTestEnvironment;
 import dev.eventfold.testkit.RequestCounter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,7 +36,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -95,6 +92,7 @@ class AwsRuntimeTest {
         RequestCounter requests = new RequestCounter();
         SqsClient sqs = aws.sqs(faults, requests);
         DynamoDbEventStore store = DynamoDbEventStore.builder().client(s.ddb()).tableName(s.table()).build();
+        Dispatcher dispatcher = Dispatcher.builder(store).build();
 
         Map<String, List<Long>> fifoOrder = new ConcurrentHashMap<>();
         List<String> fifoIds = new CopyOnWriteArrayList<>();
@@ -120,17 +118,13 @@ class AwsRuntimeTest {
             for (int t = 0; t < 4; t++) {
                 int thread = t;
                 done.add(writers.submit(() -> {
-                    // 5 aggregates per thread, 25 events each, in 5 rounds of 5 versions per aggregate
-                    for (int round = 0; round < 5; round++) {
+                    // 5 aggregates per thread, 25 events each, dispatched one by one, aggregates interleaved
+                    for (int v = 1; v <= 25; v++) {
                         for (int a = 0; a < 5; a++) {
-                            AggregateRef ref = AggregateRef.of("wallet", "w" + thread + "-" + a);
-                            List<NewEvent> batch = new ArrayList<>();
-                            for (int k = 1; k <= 5; k++) {
-                                long v = round * 5L + k;
-                                batch.add(NewEvent.builder().eventId("evt-" + ref.aggregateId() + "-" + v)
-                                        .eventType("Wallet.Funded").source("billing").payload(Map.of("v", v)).build());
-                            }
-                            store.appendEvents(ref, round * 5L, batch);
+                            String id = "w" + thread + "-" + a;
+                            dispatcher.dispatchEvent(EventSpec.builder().aggregate("wallet", id)
+                                    .eventId("evt-" + id + "-" + v).eventType("Wallet.Funded").source("billing")
+                                    .payload(Map.of("v", v)).build());
                         }
                     }
                     return null;
@@ -140,6 +134,7 @@ class AwsRuntimeTest {
                 f.get();
             }
             writers.shutdown();
+            dispatcher.close();
             await(() -> fifoIds.size() >= 500 && standardIds.size() >= 500 && busIds.size() >= 500, Duration.ofSeconds(120));
         }
         assertThat(fifoIds).hasSize(500).doesNotHaveDuplicates();
