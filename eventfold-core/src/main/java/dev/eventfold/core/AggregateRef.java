@@ -14,6 +14,7 @@ public record AggregateRef(String aggregateType, String aggregateId) {
     public AggregateRef {
         aggregateType = Keys.requireAggregateType(aggregateType);
         aggregateId = Keys.requireNonBlank("aggregateId", aggregateId);
+        Keys.pk(aggregateType, aggregateId); // the key must fit DynamoDB's key size limits
     }
 
     public static AggregateRef of(String aggregateType, String aggregateId) {

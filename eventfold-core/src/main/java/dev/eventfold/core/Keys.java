@@ -8,6 +8,17 @@ public final class Keys {
     public static final String PK_PREFIX = "AGG#";
     public static final String EVENT_SK_PREFIX = "EVT#";
     public static final String HEAD_SK = "HEAD";
+    /** Sort-key prefix of the idempotency records Eventfold writes beside the events (ADR 0001). */
+    public static final String IDEMPOTENCY_SK_PREFIX = "IDEM#";
+    /**
+     * A partition key is the range key of the {@code tenantIndex} GSI, whose key attributes DynamoDB
+     * limits to 1,024 bytes (the table's own partition key may have 2,048).
+     */
+    public static final int MAX_PK_BYTES = 1024;
+    /** Sort keys: 1,024 bytes. */
+    public static final int MAX_SK_BYTES = 1024;
+    /** {@code tenantId} is the hash key of the {@code tenantIndex} GSI: 2,048 bytes. */
+    public static final int MAX_TENANT_ID_BYTES = 2048;
     /** The 9-digit pad of the sort key cannot order anything larger. */
     public static final long MAX_VERSION = 999_999_999L;
     public static final String FIRST_EVENT_SK = EVENT_SK_PREFIX + "000000000";
@@ -17,7 +28,23 @@ public final class Keys {
     }
 
     public static String pk(String aggregateType, String aggregateId) {
-        return PK_PREFIX + requireAggregateType(aggregateType) + "#" + requireNonBlank("aggregateId", aggregateId);
+        String pk = PK_PREFIX + requireAggregateType(aggregateType) + "#" + requireNonBlank("aggregateId", aggregateId);
+        return requireMaxBytes("aggregateId", pk, MAX_PK_BYTES);
+    }
+
+    /** {@code IDEM#<key>}: where the record of the append made with that idempotency key lives. */
+    public static String idempotencySk(String idempotencyKey) {
+        return requireMaxBytes("idempotencyKey", IDEMPOTENCY_SK_PREFIX + requireNonBlank("idempotencyKey", idempotencyKey),
+                MAX_SK_BYTES);
+    }
+
+    static String requireMaxBytes(String field, String value, int maxBytes) {
+        long bytes = dev.eventfold.core.json.DynamoItemSize.utf8(value);
+        if (bytes > maxBytes) {
+            throw new InvalidInputException(field, "too long: the key it makes has " + bytes
+                    + " bytes, DynamoDB allows " + maxBytes);
+        }
+        return value;
     }
 
     /** {@code EVT#000000042} for version 42; versions 0 and {@value #MAX_VERSION} bound listings. */

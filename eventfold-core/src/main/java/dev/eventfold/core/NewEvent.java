@@ -37,18 +37,25 @@ public record NewEvent(
         eventType = Keys.requireNonBlank("eventType", eventType);
         source = Keys.optional(source);
         tenantId = Keys.optional(tenantId);
+        if (tenantId != null) {
+            Keys.requireMaxBytes("tenantId", tenantId, Keys.MAX_TENANT_ID_BYTES);
+        }
         if (schemaVersion < 1) {
             throw new InvalidInputException("schemaVersion", "must be at least 1, was " + schemaVersion);
         }
         occurredAt = Keys.optional(occurredAt);
         if (occurredAt != null) {
-            Timestamps.requireIso("occurredAt", occurredAt);
+            // Stored as the wire format says (UTC, milliseconds), whatever ISO form the caller used.
+            occurredAt = Timestamps.normalize("occurredAt", occurredAt);
         }
         correlationId = Keys.optional(correlationId);
         causationId = Keys.optional(causationId);
         actorId = Keys.optional(actorId);
         payload = payload == null ? MissingNode.getInstance() : payload;
         EventJson.requireStorable("payload", payload);
+        // A private copy with numbers as DynamoDB keeps them: what the caller holds can change
+        // without changing the event, and both stores read back the same digits.
+        payload = EventJson.canonical(payload);
     }
 
     /** The stored form of this event at a version; {@code occurredAt} falls back to {@code now}. */

@@ -18,6 +18,18 @@ public final class Timestamps {
         return MILLIS.format(instant);
     }
 
+    /**
+     * A caller-supplied timestamp in the wire format: any ISO-8601 instant (an offset, no or more
+     * fraction digits) becomes UTC with exactly three fraction digits.
+     */
+    public static String normalize(String field, String value) {
+        try {
+            return format(java.time.OffsetDateTime.parse(value).toInstant());
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new InvalidInputException(field, "not an ISO-8601 timestamp: " + value);
+        }
+    }
+
     /** Checks a caller-supplied timestamp; what other runtimes wrote is read leniently instead. */
     public static String requireIso(String field, String value) {
         try {

@@ -21,8 +21,8 @@ import java.util.Set;
  */
 public record AppendRequest(AggregateRef aggregate, long expectedVersion, List<NewEvent> events,
                             String idempotencyKey) {
-    /** The head takes one of the 100 actions of a transaction. */
-    public static final int MAX_EVENTS = DynamoItemSize.MAX_TRANSACTION_ITEMS - 1;
+    /** The head and the idempotency record take two of the 100 actions of a transaction. */
+    public static final int MAX_EVENTS = DynamoItemSize.MAX_TRANSACTION_ITEMS - 2;
 
     public AppendRequest {
         if (aggregate == null) {
@@ -37,7 +37,7 @@ public record AppendRequest(AggregateRef aggregate, long expectedVersion, List<N
         events = List.copyOf(events);
         if (events.size() > MAX_EVENTS) {
             throw new AppendTooLargeException("events", events.size(), MAX_EVENTS,
-                    "events (one DynamoDB transaction holds 100 items, the head included)");
+                    "events (one DynamoDB transaction holds 100 items, the head and the idempotency record included)");
         }
         if (expectedVersion + events.size() > Keys.MAX_VERSION) {
             throw new InvalidInputException("version", (expectedVersion + events.size()) + " would exceed "
@@ -52,6 +52,7 @@ public record AppendRequest(AggregateRef aggregate, long expectedVersion, List<N
         }
         idempotencyKey = idempotencyKey == null ? events.get(0).eventId()
                 : Keys.requireNonBlank("idempotencyKey", idempotencyKey);
+        Keys.idempotencySk(idempotencyKey); // its record's sort key must fit DynamoDB's limit
     }
 
     public static AppendRequest of(AggregateRef aggregate, long expectedVersion, NewEvent event) {
@@ -76,6 +77,10 @@ public record AppendRequest(AggregateRef aggregate, long expectedVersion, List<N
 
     public long lastVersion() {
         return expectedVersion + events.size();
+    }
+
+    public NewEvent firstEvent() {
+        return events.get(0);
     }
 
     public NewEvent lastEvent() {

@@ -28,9 +28,10 @@ import java.util.stream.StreamSupport;
  *   <li>An append is all or nothing: the head and every event of it land together.</li>
  *   <li>An append whose expected version is not the head's fails with
  *       {@link ConcurrencyConflictException} and writes nothing.</li>
- *   <li>Repeating an append that already landed (same idempotency key and event ids, same
- *       expected version, or still the head's latest append) returns the original result with
- *       {@link AppendResult#alreadyAppended()} set, and writes nothing.</li>
+ *   <li>Repeating an append that already landed (same idempotency key and first event id),
+ *       whatever was appended since and whatever expected version the repeat carries, returns the
+ *       original result with {@link AppendResult#alreadyAppended()} set, and writes nothing. An
+ *       idempotency key reused for other events is refused with {@link InvalidInputException}.</li>
  *   <li>Bad input fails with {@link InvalidInputException} before any request.</li>
  *   <li>Other failures surface as {@link EventStoreException}, whose kind says whether to retry.</li>
  * </ul>
@@ -44,6 +45,13 @@ public interface EventStore {
     Optional<EventRecord> getEvent(AggregateRef aggregate, long version);
 
     Page<EventRecord> listEvents(EventQuery query);
+
+    /**
+     * The append made with this idempotency key, if the store still knows it: from its idempotency
+     * record, or from the head when that append is the latest. Lets a caller that is about to
+     * decide again (a retried command) learn that it already succeeded.
+     */
+    Optional<AppendResult> findAppend(AggregateRef aggregate, String idempotencyKey);
 
     /**
      * The aggregates that have events with this tenant id, ordered by partition key, through the

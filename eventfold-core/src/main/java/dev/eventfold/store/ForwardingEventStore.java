@@ -51,6 +51,11 @@ public abstract class ForwardingEventStore implements EventStore {
     }
 
     @Override
+    public Optional<AppendResult> findAppend(AggregateRef aggregate, String idempotencyKey) {
+        return delegate.findAppend(aggregate, idempotencyKey);
+    }
+
+    @Override
     public Page<AggregateRef> listTenantAggregates(String tenantId, int limit, String cursor) {
         return delegate.listTenantAggregates(tenantId, limit, cursor);
     }

@@ -3,6 +3,7 @@ package dev.eventfold.store;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.AppendResult;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
@@ -62,21 +63,25 @@ public final class InMemoryEventStore implements EventStore {
         Stream_ stream = streams.computeIfAbsent(request.aggregate().pk(), pk -> new Stream_(request.aggregate()));
         synchronized (stream) {
             long current = stream.events.size();
+            ObjectNode earlier = stream.idempotency.get(request.idempotencyKey());
+            if (earlier != null) {
+                return prepared.repeatOf(earlier);
+            }
             if (stream.head != null && request.idempotencyKey().equals(stream.head.lastIdemKey())) {
-                // The head's latest append carried this key: it already landed.
+                // The head's latest append carried this key (written by a runtime without records).
+                if (!request.lastEvent().eventId().equals(stream.head.lastEventId())) {
+                    throw new InvalidInputException("idempotencyKey", "already used for another append to "
+                            + request.aggregate());
+                }
                 return new AppendResult(request.aggregate(), Math.max(1, current - request.events().size() + 1),
                         current, true);
             }
             if (current != request.expectedVersion()) {
-                if (current > request.expectedVersion()
-                        && stream.events.get((int) request.expectedVersion()).eventId()
-                        .equals(request.events().get(0).eventId())) {
-                    return prepared.result(true);
-                }
                 throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(),
                         OptionalLong.of(current));
             }
             stream.events.addAll(prepared.records());
+            stream.idempotency.put(request.idempotencyKey(), prepared.idempotencyRecord());
             stream.head = new AggregateHead(request.aggregate(), request.lastVersion(),
                     request.lastEvent().eventId(), request.idempotencyKey(), prepared.updatedAt());
             for (EventRecord r : prepared.records()) {
@@ -110,8 +115,32 @@ public final class InMemoryEventStore implements EventStore {
             return Optional.empty();
         }
         synchronized (s) {
-            return version <= s.events.size() ? Optional.of(s.events.get((int) version - 1)) : Optional.empty();
+            return version <= s.events.size() ? Optional.of(copy(s.events.get((int) version - 1))) : Optional.empty();
         }
+    }
+
+    @Override
+    public Optional<AppendResult> findAppend(AggregateRef aggregate, String idempotencyKey) {
+        Keys.idempotencySk(idempotencyKey);
+        Stream_ s = streams.get(aggregate.pk());
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            ObjectNode record = s.idempotency.get(idempotencyKey);
+            if (record != null) {
+                return Optional.of(PreparedAppend.resultOf(aggregate, record));
+            }
+            if (s.head != null && idempotencyKey.equals(s.head.lastIdemKey())) {
+                return Optional.of(new AppendResult(aggregate, s.head.currentVersion(), s.head.currentVersion(), true));
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Readers get their own payload: the stored event cannot be changed through a returned record. */
+    private static EventRecord copy(EventRecord e) {
+        return e.payload().isContainerNode() ? e.withPayload(e.schemaVersion(), e.payload().deepCopy()) : e;
     }
 
     @Override
@@ -127,7 +156,10 @@ public final class InMemoryEventStore implements EventStore {
                 return Page.last(List.of());
             }
             long end = query.hasLimit() ? Math.min(last, first + query.limit() - 1) : last;
-            List<EventRecord> data = new ArrayList<>(s.events.subList((int) first - 1, (int) end));
+            List<EventRecord> data = new ArrayList<>((int) (end - first + 1));
+            for (EventRecord e : s.events.subList((int) first - 1, (int) end)) {
+                data.add(copy(e));
+            }
             return new Page<>(data, end < last ? Keys.eventSk(end) : null);
         }
     }
@@ -168,6 +200,8 @@ public final class InMemoryEventStore implements EventStore {
     private static final class Stream_ {
         final AggregateRef aggregate;
         final List<EventRecord> events = new ArrayList<>();
+        /** Idempotency key to the record of the append made with it, as the table keeps {@code IDEM#} items. */
+        final Map<String, ObjectNode> idempotency = new java.util.HashMap<>();
         AggregateHead head;
 
         Stream_(AggregateRef aggregate) {

@@ -1,12 +1,17 @@
 package dev.eventfold.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.AppendResult;
+import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.Keys;
 import dev.eventfold.core.AppendTooLargeException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.Timestamps;
 import dev.eventfold.core.json.DynamoItemSize;
 import dev.eventfold.core.json.EventJson;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +22,22 @@ import java.util.List;
  * DynamoDB would, before anything is written.
  */
 public final class PreparedAppend {
+    /** How long idempotency records are kept by default (their {@code expiresAt}, for the table's TTL). */
+    public static final Duration DEFAULT_IDEMPOTENCY_RETENTION = Duration.ofDays(7);
+    public static final String ITEM_TYPE_IDEMPOTENCY = "idempotency";
+
     private final AppendRequest request;
     private final List<EventRecord> records;
     private final List<ObjectNode> items;
+    private final ObjectNode idempotencyRecord;
     private final String updatedAt;
 
-    private PreparedAppend(AppendRequest request, List<EventRecord> records, List<ObjectNode> items, String updatedAt) {
+    private PreparedAppend(AppendRequest request, List<EventRecord> records, List<ObjectNode> items,
+                           ObjectNode idempotencyRecord, String updatedAt) {
         this.request = request;
         this.records = records;
         this.items = items;
+        this.idempotencyRecord = idempotencyRecord;
         this.updatedAt = updatedAt;
     }
 
@@ -33,6 +45,13 @@ public final class PreparedAppend {
      * @throws AppendTooLargeException an item over 400 KB, or more than 4 MB in the transaction
      */
     public static PreparedAppend of(AppendRequest request, Instant now) {
+        return of(request, now, DEFAULT_IDEMPOTENCY_RETENTION);
+    }
+
+    /**
+     * @param idempotencyRetention how long the idempotency record is meant to live ({@code expiresAt})
+     */
+    public static PreparedAppend of(AppendRequest request, Instant now, Duration idempotencyRetention) {
         List<EventRecord> records = new ArrayList<>(request.events().size());
         List<ObjectNode> items = new ArrayList<>(request.events().size());
         long total = 0;
@@ -49,11 +68,57 @@ public final class PreparedAppend {
             records.add(record);
             items.add(item);
         }
+        ObjectNode marker = EventJson.mapper().createObjectNode();
+        marker.put("pk", request.aggregate().pk());
+        marker.put("sk", Keys.idempotencySk(request.idempotencyKey()));
+        marker.put("itemType", ITEM_TYPE_IDEMPOTENCY);
+        marker.put("idempotencyKey", request.idempotencyKey());
+        marker.put("firstVersion", request.firstVersion());
+        marker.put("lastVersion", request.lastVersion());
+        marker.put("eventId", request.firstEvent().eventId());
+        marker.put("lastEventId", request.lastEvent().eventId());
+        marker.put("createdAt", Timestamps.format(now));
+        marker.put("expiresAt", now.plus(idempotencyRetention).getEpochSecond());
+        // The head counts too: its size depends only on short keys, ids and the timestamp.
+        total += DynamoItemSize.of(marker) + 1024;
         if (total > DynamoItemSize.MAX_TRANSACTION_BYTES) {
             throw new AppendTooLargeException("events", total, DynamoItemSize.MAX_TRANSACTION_BYTES,
                     "bytes (DynamoDB transaction limit)");
         }
-        return new PreparedAppend(request, List.copyOf(records), List.copyOf(items), Timestamps.format(now));
+        return new PreparedAppend(request, List.copyOf(records), List.copyOf(items), marker, Timestamps.format(now));
+    }
+
+    /**
+     * Reads the result an idempotency record stands for.
+     *
+     * @throws InvalidInputException when the record is malformed
+     */
+    public static AppendResult resultOf(AggregateRef aggregate, ObjectNode record) {
+        JsonNode first = record.get("firstVersion");
+        JsonNode last = record.get("lastVersion");
+        if (first == null || last == null || !first.canConvertToLong() || !last.canConvertToLong()) {
+            throw new InvalidInputException("idempotency record", "has no versions");
+        }
+        return new AppendResult(aggregate, first.longValue(), last.longValue(), true);
+    }
+
+    /** The record of this append under {@code IDEM#<idempotencyKey>}, written in the same transaction. */
+    public ObjectNode idempotencyRecord() {
+        return idempotencyRecord;
+    }
+
+    /**
+     * This request, meeting the record of an earlier append with the same key: the same append
+     * again (its first event id matches) gives the original result; anything else is a reuse of
+     * the key for other events, refused.
+     */
+    public AppendResult repeatOf(ObjectNode earlierRecord) {
+        JsonNode eventId = earlierRecord.get("eventId");
+        if (eventId == null || !request.firstEvent().eventId().equals(eventId.asText())) {
+            throw new InvalidInputException("idempotencyKey", "already used for another append to "
+                    + request.aggregate() + " (first event " + (eventId == null ? "unknown" : eventId.asText()) + ")");
+        }
+        return resultOf(request.aggregate(), earlierRecord);
     }
 
     public AppendRequest request() {

@@ -772,36 +772,12 @@ class DispatcherTest {
         }
     }
 
-    static class Delegating implements dev.eventfold.store.EventStore {
+    static class Delegating extends dev.eventfold.store.ForwardingEventStore {
         final RecordingStore inner;
 
         Delegating(RecordingStore inner) {
+            super(inner);
             this.inner = inner;
-        }
-
-        @Override
-        public dev.eventfold.core.AppendResult append(dev.eventfold.store.AppendRequest request) {
-            return inner.append(request);
-        }
-
-        @Override
-        public java.util.Optional<dev.eventfold.core.AggregateHead> getHead(AggregateRef aggregate) {
-            return inner.getHead(aggregate);
-        }
-
-        @Override
-        public java.util.Optional<EventRecord> getEvent(AggregateRef aggregate, long version) {
-            return inner.getEvent(aggregate, version);
-        }
-
-        @Override
-        public dev.eventfold.core.Page<EventRecord> listEvents(dev.eventfold.store.EventQuery query) {
-            return inner.listEvents(query);
-        }
-
-        @Override
-        public dev.eventfold.core.Page<AggregateRef> listTenantAggregates(String tenantId, int limit, String cursor) {
-            return inner.listTenantAggregates(tenantId, limit, cursor);
         }
     }
 }

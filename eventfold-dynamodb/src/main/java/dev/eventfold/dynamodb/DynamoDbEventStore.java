@@ -7,6 +7,7 @@ import dev.eventfold.core.AppendResult;
 import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.CorruptItemException;
 import dev.eventfold.core.EventRecord;
+import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.Keys;
 import dev.eventfold.core.Page;
@@ -65,7 +66,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * version this append claimed (returned by its failed {@code Put}, also {@code ALL_OLD}) carries its
  * first eventId. A conflict thus costs one request. See {@code docs/adr/0001-idempotent-appends.md}.
  */
-public final class DynamoDbEventStore implements EventStore {
+public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEventStore.class);
     private static final String HEAD_CONDITION_NEW = "attribute_not_exists(currentVersion)";
     private static final String HEAD_CONDITION_NEXT =
@@ -74,17 +75,34 @@ public final class DynamoDbEventStore implements EventStore {
             + "updatedAt = :now, itemType = :itemType, "
             + "aggregateId = if_not_exists(aggregateId, :aid), aggregateType = if_not_exists(aggregateType, :atype)";
     private static final int TENANT_QUERY_PAGE = 100;
+    /** Cancellation reason codes that mean "too much load": retryable, never a conflict. */
+    private static final java.util.Set<String> THROTTLING_REASONS =
+            java.util.Set.of("ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded", "Throttling");
 
     private final Supplier<DynamoDbClient> client;
     private final String tableName;
     private final Clock clock;
     private final boolean consistentReads;
+    private final boolean idempotencyRecords;
+    private final Duration idempotencyRetention;
+    private final boolean ownsClient;
 
     private DynamoDbEventStore(Builder b) {
         this.client = b.client;
         this.tableName = b.tableName;
         this.clock = b.clock;
         this.consistentReads = b.consistentReads;
+        this.idempotencyRecords = b.idempotencyRecords;
+        this.idempotencyRetention = b.idempotencyRetention;
+        this.ownsClient = b.ownsClient;
+    }
+
+    /** Closes the DynamoDB client if this store built it (an injected client stays open). */
+    @Override
+    public void close() {
+        if (ownsClient && client instanceof Builder.Memoized<DynamoDbClient> m) {
+            m.ifBuilt(DynamoDbClient::close);
+        }
     }
 
     public static Builder builder() {
@@ -102,7 +120,7 @@ public final class DynamoDbEventStore implements EventStore {
 
     @Override
     public AppendResult append(AppendRequest request) {
-        PreparedAppend prepared = PreparedAppend.of(request, clock.instant());
+        PreparedAppend prepared = PreparedAppend.of(request, clock.instant(), idempotencyRetention);
         AggregateRef aggregate = request.aggregate();
         String pk = aggregate.pk();
 
@@ -121,7 +139,7 @@ public final class DynamoDbEventStore implements EventStore {
             condition = HEAD_CONDITION_NEXT;
             values.put(":expected", n(request.expectedVersion()));
         }
-        List<TransactWriteItem> actions = new ArrayList<>(prepared.items().size() + 1);
+        List<TransactWriteItem> actions = new ArrayList<>(prepared.items().size() + 2);
         actions.add(TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
                 .key(Map.of("pk", s(pk), "sk", s(Keys.HEAD_SK)))
@@ -142,6 +160,16 @@ public final class DynamoDbEventStore implements EventStore {
             }
             actions.add(TransactWriteItem.builder().put(put.build()).build());
         }
+        if (idempotencyRecords) {
+            // The record of this append under IDEM#<key>: a later append with the key finds it,
+            // whatever was appended in between (ADR 0001).
+            actions.add(TransactWriteItem.builder().put(Put.builder()
+                    .tableName(tableName)
+                    .item(AttributeValues.fromJson(prepared.idempotencyRecord()))
+                    .conditionExpression("attribute_not_exists(pk)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build()).build());
+        }
         try {
             client.get().transactWriteItems(b -> b.transactItems(actions));
             return prepared.result(false);
@@ -152,27 +180,62 @@ public final class DynamoDbEventStore implements EventStore {
         }
     }
 
-    /** A cancelled append: a repeat of one that landed, a conflict, or a transient failure. */
+    /**
+     * A cancelled append: a repeat of one that landed, a reuse of its key, a conflict, or a failure
+     * of the service. Every cancellation reason is looked at, in the order of the actions: head,
+     * events, idempotency record.
+     */
     private AppendResult resolveCancelled(PreparedAppend prepared, TransactionCanceledException e) {
         AppendRequest request = prepared.request();
         List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-        CancellationReason headReason = reasons.isEmpty() ? null : reasons.get(0);
-        String headCode = headReason == null ? null : headReason.code();
-        if (headCode != null && !"ConditionalCheckFailed".equals(headCode) && !"None".equals(headCode)) {
-            if ("TransactionConflict".equals(headCode)) {
-                // Another transaction was writing this head at the same moment: a race like any other.
-                throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(), OptionalLong.empty());
+        boolean conflict = false;
+        for (CancellationReason r : reasons) {
+            String code = r.code() == null ? "None" : r.code();
+            if (THROTTLING_REASONS.contains(code)) {
+                throw new EventStoreException("TransactWriteItems", EventStoreException.Kind.THROTTLED, code, e);
             }
-            throw DynamoErrors.translate("TransactWriteItems", true, e);
+            if ("TransactionConflict".equals(code)) {
+                conflict = true; // another transaction was writing one of these items at the same moment
+            } else if (!"None".equals(code) && !"ConditionalCheckFailed".equals(code)) {
+                throw new EventStoreException("TransactWriteItems", EventStoreException.Kind.REJECTED, code, e);
+            }
         }
-        Optional<AggregateHead> head;
-        if (headReason != null && headReason.hasItem() && !headReason.item().isEmpty()) {
-            head = Optional.of(parseHead(request.aggregate().pk(), headReason.item()));
-        } else {
-            head = getHead(request.aggregate()); // the service did not return the old head
+        int recordIndex = 1 + request.events().size();
+        CancellationReason record = idempotencyRecords && reasons.size() > recordIndex ? reasons.get(recordIndex) : null;
+        if (record != null && "ConditionalCheckFailed".equals(record.code())) {
+            Map<String, AttributeValue> earlier = record.hasItem() && !record.item().isEmpty() ? record.item()
+                    : get("GetItem", request.aggregate().pk(), Keys.idempotencySk(request.idempotencyKey()), null).item();
+            LOG.debug("append to {} with idempotency key already recorded: not written again", request.aggregate());
+            return prepared.repeatOf(AttributeValues.toJson(earlier));
         }
+        if (conflict) {
+            throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(), OptionalLong.empty());
+        }
+        CancellationReason headReason = reasons.isEmpty() ? null : reasons.get(0);
+        boolean headFailed = headReason == null || "ConditionalCheckFailed".equals(headReason.code());
+        Optional<AggregateHead> head = headReason != null && headReason.hasItem() && !headReason.item().isEmpty()
+                ? Optional.of(parseHead(request.aggregate().pk(), headReason.item()))
+                : getHead(request.aggregate()); // the service did not return the old head
         long actual = head.map(AggregateHead::currentVersion).orElse(0L);
+        if (!headFailed) {
+            // The head was where this append expected it, yet an event item already sits at a
+            // version the head has not reached: written outside the head's protection.
+            long version = request.firstVersion();
+            for (int i = 1; i < reasons.size() && i <= request.events().size(); i++) {
+                if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
+                    version = request.expectedVersion() + i;
+                    break;
+                }
+            }
+            throw new CorruptItemException(request.aggregate().pk(), Keys.eventSk(version),
+                    "an event item exists at a version its head (" + actual + ") has not reached");
+        }
         if (head.isPresent() && request.idempotencyKey().equals(head.get().lastIdemKey())) {
+            // The latest append carried this key (a runtime that writes no idempotency records).
+            if (!request.lastEvent().eventId().equals(head.get().lastEventId())) {
+                throw new InvalidInputException("idempotencyKey", "already used for another append to "
+                        + request.aggregate() + " (last event " + head.get().lastEventId() + ")");
+            }
             LOG.debug("append to {} with idempotency key already on the head: not written again", request.aggregate());
             return new AppendResult(request.aggregate(), Math.max(1, actual - request.events().size() + 1), actual, true);
         }
@@ -182,13 +245,28 @@ public final class DynamoDbEventStore implements EventStore {
             Optional<String> claimed = firstEvent != null && firstEvent.hasItem() && firstEvent.item().containsKey("eventId")
                     ? Optional.ofNullable(firstEvent.item().get("eventId").s())
                     : eventIdAt(request.aggregate(), request.firstVersion());
-            if (claimed.isPresent() && claimed.get().equals(request.events().get(0).eventId())) {
+            if (claimed.isPresent() && claimed.get().equals(request.firstEvent().eventId())) {
                 LOG.debug("append to {} at {} had already landed: not written again", request.aggregate(),
                         request.firstVersion());
                 return prepared.result(true);
             }
         }
         throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(), OptionalLong.of(actual));
+    }
+
+    @Override
+    public Optional<AppendResult> findAppend(AggregateRef aggregate, String idempotencyKey) {
+        String sk = Keys.idempotencySk(idempotencyKey);
+        GetItemResponse r = get("GetItem", aggregate.pk(), sk, null);
+        if (r.hasItem() && !r.item().isEmpty()) {
+            try {
+                return Optional.of(PreparedAppend.resultOf(aggregate, AttributeValues.toJson(r.item())));
+            } catch (InvalidInputException e) {
+                throw new CorruptItemException(aggregate.pk(), sk, e.getMessage());
+            }
+        }
+        return getHead(aggregate).filter(h -> idempotencyKey.equals(h.lastIdemKey()))
+                .map(h -> new AppendResult(aggregate, h.currentVersion(), h.currentVersion(), true));
     }
 
     private Optional<String> eventIdAt(AggregateRef aggregate, long version) {
@@ -228,7 +306,7 @@ public final class DynamoDbEventStore implements EventStore {
                 .consistentRead(consistentReads);
         if (query.hasLimit()) {
             // One more than asked tells whether there is more, so the last page has no cursor.
-            q.limit(query.limit() + 1);
+            q.limit((int) Math.min((long) query.limit() + 1, Integer.MAX_VALUE));
         }
         QueryResponse r;
         try {
@@ -350,6 +428,9 @@ public final class DynamoDbEventStore implements EventStore {
         private Clock clock = Clock.systemUTC();
         private boolean consistentReads = true;
         private Duration apiCallTimeout = Duration.ofSeconds(10);
+        private boolean idempotencyRecords = true;
+        private Duration idempotencyRetention = PreparedAppend.DEFAULT_IDEMPOTENCY_RETENTION;
+        private boolean ownsClient;
 
         private Builder() {
         }
@@ -393,6 +474,29 @@ public final class DynamoDbEventStore implements EventStore {
             return this;
         }
 
+        /**
+         * Write an idempotency record ({@code sk = IDEM#<key>}, itemType {@code idempotency}) with every
+         * append, in the same transaction, so that a repeat is recognised whatever was appended since.
+         * Default: true. Off, the store writes exactly the reference runtime's items and recognises a
+         * repeat only from the head or the version it claimed (ADR 0001).
+         */
+        public Builder idempotencyRecords(boolean value) {
+            this.idempotencyRecords = value;
+            return this;
+        }
+
+        /**
+         * How long an idempotency record is meant to live: its {@code expiresAt} attribute (epoch
+         * seconds), for the table's TTL ({@link EventTable#create} enables it). Default: 7 days.
+         */
+        public Builder idempotencyRetention(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new InvalidInputException("idempotencyRetention", "must be positive");
+            }
+            this.idempotencyRetention = value;
+            return this;
+        }
+
         /** For a client this builder creates: the timeout of a whole call, retries included. Default 10 s. */
         public Builder apiCallTimeout(Duration value) {
             if (value == null || value.isNegative() || value.isZero()) {
@@ -408,7 +512,8 @@ public final class DynamoDbEventStore implements EventStore {
                 throw new InvalidInputException("client", "give either a client or region/endpoint/credentials, not both");
             }
             if (client == null) {
-                client = memoize(this::newClient);
+                client = new Memoized<>(this::newClient);
+                ownsClient = true;
             }
             return new DynamoDbEventStore(this);
         }
@@ -432,24 +537,35 @@ public final class DynamoDbEventStore implements EventStore {
             return b.build();
         }
 
-        private static <T> Supplier<T> memoize(Supplier<T> factory) {
-            return new Supplier<>() {
-                private volatile T value;
+        /** Builds its value on first use, once. */
+        static final class Memoized<T> implements Supplier<T> {
+            private final Supplier<T> factory;
+            private volatile T value;
 
-                @Override
-                public T get() {
-                    T v = value;
-                    if (v == null) {
-                        synchronized (this) {
-                            v = value;
-                            if (v == null) {
-                                value = v = factory.get();
-                            }
+            Memoized(Supplier<T> factory) {
+                this.factory = factory;
+            }
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        v = value;
+                        if (v == null) {
+                            value = v = factory.get();
                         }
                     }
-                    return v;
                 }
-            };
+                return v;
+            }
+
+            void ifBuilt(java.util.function.Consumer<T> action) {
+                T v = value;
+                if (v != null) {
+                    action.accept(v);
+                }
+            }
         }
     }
 

@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 /**
  * Creates the shared event table as WIRE.md section 1 describes: {@code pk}/{@code sk} strings,
  * a stream with {@code NEW_AND_OLD_IMAGES}, the {@code tenantIndex} GSI (hash {@code tenantId},
- * range {@code pk}, projection ALL), on-demand billing. For development, tests and the CLI;
+ * range {@code pk}, projection ALL), on-demand billing, and TTL on {@code expiresAt} (only
+ * idempotency records carry it). For development, tests and the CLI;
  * production tables belong in infrastructure code (see {@code examples/template.yaml}).
  *
  * <pre>{@code
@@ -29,6 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  */
 public final class EventTable {
     public static final String TENANT_INDEX = "tenantIndex";
+    /** The TTL attribute of the idempotency records. */
+    public static final String EXPIRES_AT = "expiresAt";
 
     private EventTable() {
     }
@@ -57,6 +60,9 @@ public final class EventTable {
             return false;
         }
         awaitActive(client, tableName);
+        // Idempotency records carry expiresAt (epoch seconds); TTL deletes them after their retention.
+        client.updateTimeToLive(b -> b.tableName(tableName).timeToLiveSpecification(t -> t
+                .enabled(true).attributeName(EXPIRES_AT)));
         return true;
     }
 

@@ -181,6 +181,24 @@ class DynamoDbEventStoreTest {
         }
 
         @Test
+        void a_transaction_cancelled_for_throttling_is_retryable_throttling_not_a_conflict() {
+            faults.next("TransactWriteItems", Fault.TRANSACTION_THROTTLED);
+            assertThatThrownBy(() -> noSdkRetries.appendEvent(fresh(), 0, event(1)))
+                    .isInstanceOfSatisfying(EventStoreException.class,
+                            e -> assertThat(e.kind()).isEqualTo(EventStoreException.Kind.THROTTLED));
+        }
+
+        @Test
+        void a_transaction_cancelled_for_a_validation_error_is_rejected_for_good() {
+            faults.next("TransactWriteItems", Fault.TRANSACTION_VALIDATION_ERROR);
+            assertThatThrownBy(() -> noSdkRetries.appendEvent(fresh(), 0, event(1)))
+                    .isInstanceOfSatisfying(EventStoreException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(EventStoreException.Kind.REJECTED);
+                        assertThat(e.isRetryable()).isFalse();
+                    });
+        }
+
+        @Test
         void a_missing_table_is_rejected_for_good() {
             DynamoDbEventStore nowhere = DynamoDbEventStore.builder().client(raw).tableName("no-such-table").build();
             assertThatThrownBy(() -> nowhere.getHead(fresh()))
@@ -199,8 +217,12 @@ class DynamoDbEventStoreTest {
                     "itemType", s("event"), "eventId", s("evt-foreign"), "eventType", s("X"),
                     "aggregateType", s("acct"), "aggregateId", s(a.aggregateId()), "version", AttributeValue.fromN("3"))));
 
+            // Not a conflict a retry could win: the item was written outside the head's protection.
             assertThatThrownBy(() -> store.appendEvents(a, 1, List.of(event(2), event(3), event(4))))
-                    .isInstanceOf(ConcurrencyConflictException.class);
+                    .isInstanceOfSatisfying(CorruptItemException.class, e -> {
+                        assertThat(e.pk()).isEqualTo(a.pk());
+                        assertThat(e.sk()).isEqualTo("EVT#000000003");
+                    });
 
             assertThat(store.currentVersion(a)).isEqualTo(1);
             assertThat(store.getEvent(a, 2)).isEmpty();
@@ -230,6 +252,39 @@ class DynamoDbEventStoreTest {
 
             assertThatThrownBy(() -> store.getHead(a))
                     .isInstanceOfSatisfying(CorruptItemException.class, e -> assertThat(e.sk()).isEqualTo("HEAD"));
+        }
+    }
+
+    @Nested
+    class IdempotencyRecords {
+        @Test
+        void each_append_writes_one_record_beside_its_events_with_an_expiry() {
+            AggregateRef a = fresh();
+            store.append(new dev.eventfold.store.AppendRequest(a, 0, List.of(event(1), event(2)), "cmd-42"));
+
+            Map<String, AttributeValue> record = raw.getItem(b -> b.tableName(table).key(Map.of(
+                    "pk", s(a.pk()), "sk", s("IDEM#cmd-42")))).item();
+
+            assertThat(record.get("itemType").s()).isEqualTo("idempotency");
+            assertThat(record.get("firstVersion").n()).isEqualTo("1");
+            assertThat(record.get("lastVersion").n()).isEqualTo("2");
+            assertThat(Long.parseLong(record.get("expiresAt").n()))
+                    .isBetween(java.time.Instant.now().plus(java.time.Duration.ofDays(6)).getEpochSecond(),
+                            java.time.Instant.now().plus(java.time.Duration.ofDays(8)).getEpochSecond());
+        }
+
+        @Test
+        void turned_off_the_partition_holds_exactly_the_reference_items(AwsTestEnvironment aws) {
+            DynamoDbEventStore referenceLayout = DynamoDbEventStore.builder().client(raw).tableName(table)
+                    .idempotencyRecords(false).build();
+            AggregateRef a = fresh();
+            referenceLayout.appendEvent(a, 0, event(1));
+            referenceLayout.appendEvent(a, 1, event(2));
+
+            var sks = raw.query(b -> b.tableName(table).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(a.pk())))).items().stream().map(i -> i.get("sk").s()).toList();
+
+            assertThat(sks).containsExactly("EVT#000000001", "EVT#000000002", "HEAD");
         }
     }
 

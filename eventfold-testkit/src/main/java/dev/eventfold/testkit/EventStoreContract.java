@@ -223,14 +223,54 @@ public abstract class EventStoreContract {
         }
 
         @Test
-        void ninety_nine_events_fit_one_append() {
+        void ninety_eight_events_fit_one_append() {
             AggregateRef a = newAggregate("bulk");
-            List<NewEvent> batch = IntStream.rangeClosed(1, 99).mapToObj(EventStoreContract::event).toList();
+            List<NewEvent> batch = IntStream.rangeClosed(1, AppendRequest.MAX_EVENTS).mapToObj(EventStoreContract::event).toList();
 
             AppendResult result = store().appendEvents(a, 0, batch);
 
-            assertThat(result.version()).isEqualTo(99);
-            assertThat(all(a)).hasSize(99);
+            assertThat(AppendRequest.MAX_EVENTS).isEqualTo(98);
+            assertThat(result.version()).isEqualTo(98);
+            assertThat(all(a)).hasSize(98);
+        }
+
+        @Test
+        void occurred_at_is_stored_in_utc_with_milliseconds_whatever_iso_form_was_given() {
+            AggregateRef a = newAggregate("clock");
+            store().appendEvent(a, 0, event(1).toBuilder().occurredAt("2026-11-27T18:05:59+02:00").build());
+            store().appendEvent(a, 1, event(2).toBuilder().occurredAt("2026-11-27T16:05:59.123456Z").build());
+
+            assertThat(all(a)).extracting(EventRecord::occurredAt)
+                    .containsExactly("2026-11-27T16:05:59.000Z", "2026-11-27T16:05:59.123Z");
+        }
+
+        @Test
+        void numbers_read_back_as_dynamodb_keeps_them_in_every_store() {
+            AggregateRef a = newAggregate("numbers");
+            store().appendEvent(a, 0, event("N.Stored", Map.of("price", new BigDecimal("50.00"), "ratio", 0.1f,
+                    "third", new BigDecimal("0.3330"), "zero", new BigDecimal("0.000"))));
+
+            JsonNode back = store().getEvent(a, 1).orElseThrow().payload();
+
+            assertThat(back.get("price").isIntegralNumber()).isTrue();
+            assertThat(back.get("price").intValue()).isEqualTo(50);
+            assertThat(back.get("ratio").decimalValue()).isEqualTo(new BigDecimal("0.1"));
+            assertThat(back.get("third").decimalValue()).isEqualTo(new BigDecimal("0.333"));
+            assertThat(back.get("zero").intValue()).isZero();
+        }
+
+        @Test
+        void a_stored_event_cannot_be_changed_through_the_payload_given_or_read() {
+            AggregateRef a = newAggregate("immutable");
+            ObjectNode payload = EventJson.mapper().createObjectNode().put("amount", 5);
+            store().appendEvent(a, 0, event("X.Happened", payload));
+            payload.put("amount", 999);
+            ((ObjectNode) store().getEvent(a, 1).orElseThrow().payload()).put("hacked", true);
+
+            JsonNode stored = store().getEvent(a, 1).orElseThrow().payload();
+
+            assertThat(stored.get("amount").intValue()).isEqualTo(5);
+            assertThat(stored.has("hacked")).isFalse();
         }
     }
 
@@ -511,9 +551,12 @@ public abstract class EventStoreContract {
             AppendResult result;
             try {
                 result = store().append(request);
+                // A client that retries by itself (the SDK) may have met the landed append already.
+                assertThat(result.alreadyAppended()).as("the lost response was noticed").isTrue();
             } catch (EventStoreException e) {
                 assertThat(e.isRetryable()).isTrue();
                 result = store().append(request);
+                assertThat(result.alreadyAppended()).isTrue();
             }
 
             assertThat(result.version()).isEqualTo(1);
@@ -528,11 +571,7 @@ public abstract class EventStoreContract {
             AppendRequest request = AppendRequest.of(a, 1, event(1));
             loseNextAppendResponse();
 
-            try {
-                store().append(request);
-            } catch (EventStoreException e) {
-                assertThat(e.isRetryable()).isTrue();
-            }
+            lostOrRecognised(request);
             AppendResult retry = store().append(request.withExpectedVersion(store().currentVersion(a)));
 
             assertThat(retry.alreadyAppended()).isTrue();
@@ -545,11 +584,7 @@ public abstract class EventStoreContract {
             AggregateRef a = newAggregate("lost");
             AppendRequest request = AppendRequest.of(a, 0, event(1));
             loseNextAppendResponse();
-            try {
-                store().append(request);
-            } catch (EventStoreException e) {
-                assertThat(e.isRetryable()).isTrue();
-            }
+            lostOrRecognised(request);
             store().appendEvent(a, 1, event(2)); // someone else, in between
 
             AppendResult retry = store().append(request);
@@ -558,6 +593,75 @@ public abstract class EventStoreContract {
             assertThat(retry.version()).isEqualTo(1);
             assertThat(all(a)).extracting(EventRecord::version).containsExactly(1L, 2L);
             assertThat(all(a).get(0).eventId()).isEqualTo(request.events().get(0).eventId());
+        }
+
+        @Test
+        void a_lost_response_retried_after_another_writer_appended_and_the_head_was_re_read_leaves_one_event() {
+            AggregateRef a = newAggregate("lost");
+            store().appendEvent(a, 0, event(0));
+            AppendRequest request = AppendRequest.of(a, 1, List.of(event(1), event(2)));
+            loseNextAppendResponse();
+            lostOrRecognised(request);
+            store().appendEvent(a, 3, event(3)); // someone else, in between
+            long head = store().currentVersion(a);
+
+            AppendResult retry = store().append(request.withExpectedVersion(head));
+
+            assertThat(retry.alreadyAppended()).isTrue();
+            assertThat(retry.firstVersion()).isEqualTo(2);
+            assertThat(retry.version()).isEqualTo(3);
+            assertThat(all(a)).extracting(EventRecord::eventId).doesNotHaveDuplicates().hasSize(4);
+            assertThat(store().currentVersion(a)).isEqualTo(4);
+        }
+
+        @Test
+        void an_idempotency_key_reused_for_other_events_is_refused_and_writes_nothing() {
+            AggregateRef a = newAggregate("reuse");
+            store().append(new AppendRequest(a, 0, List.of(event(1)), "cmd-1"));
+            long before = storedItemCount();
+
+            assertThatThrownBy(() -> store().append(new AppendRequest(a, 1, List.of(event(2)), "cmd-1")))
+                    .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("idempotencyKey"));
+
+            assertThat(all(a)).hasSize(1);
+            assertThat(storedItemCount()).isEqualTo(before);
+        }
+
+        @Test
+        void the_append_made_with_a_key_can_be_found_by_it() {
+            AggregateRef a = newAggregate("find");
+            store().appendEvent(a, 0, event(0));
+            store().append(new AppendRequest(a, 1, List.of(event(1), event(2)), "cmd-7"));
+            store().appendEvent(a, 3, event(3));
+
+            assertThat(store().findAppend(a, "cmd-7")).hasValueSatisfying(r -> {
+                assertThat(r.firstVersion()).isEqualTo(2);
+                assertThat(r.version()).isEqualTo(3);
+                assertThat(r.alreadyAppended()).isTrue();
+            });
+            assertThat(store().findAppend(a, "cmd-unknown")).isEmpty();
+            assertThat(store().findAppend(newAggregate("none"), "cmd-7")).isEmpty();
+        }
+
+        @Test
+        void idempotency_records_never_appear_among_the_events() {
+            AggregateRef a = newAggregate("records");
+            store().append(new AppendRequest(a, 0, List.of(event(1)), "cmd-a"));
+            store().append(new AppendRequest(a, 1, List.of(event(2)), "cmd-b"));
+
+            assertThat(all(a)).extracting(EventRecord::version).containsExactly(1L, 2L);
+            assertThat(store().listEvents(EventQuery.of(a).limit(1)).hasMore()).isTrue();
+            assertThat(store().listEvents(EventQuery.of(a).after(1).limit(1)).hasMore()).isFalse();
+        }
+
+        /** Sends an append whose response the store loses; the caller sees a retryable failure or, after a client retry, a repeat. */
+        private void lostOrRecognised(AppendRequest request) {
+            try {
+                AppendResult r = store().append(request);
+                assertThat(r.alreadyAppended()).as("the lost response was noticed").isTrue();
+            } catch (EventStoreException e) {
+                assertThat(e.isRetryable()).isTrue();
+            }
         }
     }
 
@@ -596,7 +700,11 @@ public abstract class EventStoreContract {
                     () -> store().appendEvents(newAggregate("wallet"), 0, List.of(event(1), event(1).toBuilder().eventId("dup").build(),
                             event(2).toBuilder().eventId("dup").build())),
                     () -> store().appendEvents(newAggregate("wallet"), 0,
-                            IntStream.rangeClosed(1, 100).mapToObj(EventStoreContract::event).toList()),
+                            IntStream.rangeClosed(1, AppendRequest.MAX_EVENTS + 1).mapToObj(EventStoreContract::event).toList()),
+                    () -> store().appendEvent(AggregateRef.of("wallet", "x".repeat(1100)), 0, event(1)),
+                    () -> store().appendEvent(newAggregate("wallet"), 0, event(1).toBuilder().tenantId("t".repeat(2100)).build()),
+                    () -> store().append(new AppendRequest(newAggregate("wallet"), 0, List.of(event(1)), "k".repeat(1100))),
+                    () -> store().findAppend(newAggregate("wallet"), " "),
                     () -> store().getEvent(newAggregate("wallet"), 1_000_000_000),
                     () -> store().getEvent(newAggregate("wallet"), 0),
                     () -> store().listTenantAggregates(" ", 10, null),

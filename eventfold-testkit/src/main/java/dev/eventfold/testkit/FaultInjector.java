@@ -36,7 +36,11 @@ public final class FaultInjector implements ExecutionInterceptor {
         /** Fail before sending as if the server answered 500 InternalServerError. */
         SERVER_ERROR,
         /** Fail before sending as if the connection could not be made. */
-        CONNECTION_REFUSED
+        CONNECTION_REFUSED,
+        /** Fail before sending as DynamoDB cancels a transaction for throttling on its first item. */
+        TRANSACTION_THROTTLED,
+        /** Fail before sending as DynamoDB cancels a transaction for a validation error on its first item. */
+        TRANSACTION_VALIDATION_ERROR
     }
 
     private final Map<String, Queue<Fault>> planned = new ConcurrentHashMap<>();
@@ -59,8 +63,10 @@ public final class FaultInjector implements ExecutionInterceptor {
         return injected.get();
     }
 
+    /** Forgets planned faults and the count of injected ones. */
     public void clear() {
         planned.clear();
+        injected.set(0);
     }
 
     private static final ExecutionAttribute<Fault> CHOSEN = new ExecutionAttribute<>("eventfold.fault");
@@ -80,6 +86,8 @@ public final class FaultInjector implements ExecutionInterceptor {
             case SERVER_ERROR -> throw serviceError(500, "InternalServerError", "Internal server error (injected)");
             case CONNECTION_REFUSED -> throw SdkClientException.create("Unable to execute HTTP request (injected)",
                     new java.net.ConnectException("Connection refused (injected)"));
+            case TRANSACTION_THROTTLED -> throw cancelled("ThrottlingError");
+            case TRANSACTION_VALIDATION_ERROR -> throw cancelled("ValidationError");
         }
     }
 
@@ -90,6 +98,19 @@ public final class FaultInjector implements ExecutionInterceptor {
             // The server has applied the request; its answer never reaches the caller.
             throw SdkClientException.create("response lost (injected)", new IOException("Connection reset (injected)"));
         }
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException cancelled(String code) {
+        String message = "Transaction cancelled, please refer cancellation reasons for specific reasons [" + code + "] (injected)";
+        return (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException)
+                software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.builder()
+                        .statusCode(400)
+                        .message(message)
+                        .cancellationReasons(software.amazon.awssdk.services.dynamodb.model.CancellationReason.builder()
+                                .code(code).message(code + " (injected)").build())
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("TransactionCanceledException")
+                                .errorMessage(message).build())
+                        .build();
     }
 
     private static AwsServiceException serviceError(int status, String code, String message) {

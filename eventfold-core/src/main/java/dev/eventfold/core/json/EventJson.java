@@ -94,8 +94,10 @@ public final class EventJson {
         }
         JsonNode node;
         try {
-            node = MAPPER.valueToTree(value);
-        } catch (IllegalArgumentException e) {
+            // Through JSON text, not valueToTree: a float field then keeps its shortest decimal
+            // form (0.1f is 0.1), where a token buffer would hand over its binary expansion.
+            node = MAPPER.readTree(MAPPER.writeValueAsString(value));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new InvalidInputException("payload", "not representable as JSON: " + value.getClass().getName());
         }
         requireStorable("payload", node);
@@ -169,6 +171,51 @@ public final class EventJson {
             throw new InvalidInputException(path, "a number with exponent " + exponent
                     + " is outside DynamoDB's range (1E-130 to 9.9E+125)");
         }
+    }
+
+    /**
+     * A deep copy whose numbers are as DynamoDB stores them: whole numbers as integer nodes,
+     * others as decimals without trailing zeros; {@code float}/{@code double} values by their
+     * shortest decimal form ({@code 0.1f} is 0.1, not its binary expansion).
+     */
+    public static JsonNode canonical(JsonNode node) {
+        switch (node.getNodeType()) {
+            case OBJECT: {
+                ObjectNode o = MAPPER.createObjectNode();
+                node.fields().forEachRemaining(e -> o.set(e.getKey(), canonical(e.getValue())));
+                return o;
+            }
+            case ARRAY: {
+                com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
+                node.forEach(e -> a.add(canonical(e)));
+                return a;
+            }
+            case NUMBER:
+                return canonicalNumber(node);
+            default:
+                return node.deepCopy();
+        }
+    }
+
+    private static JsonNode canonicalNumber(JsonNode n) {
+        BigDecimal d;
+        if (n.isFloat()) {
+            d = new BigDecimal(Float.toString(n.floatValue()));
+        } else if (n.isDouble()) {
+            d = new BigDecimal(Double.toString(n.doubleValue()));
+        } else if (n.isIntegralNumber()) {
+            return n.deepCopy();
+        } else {
+            d = n.decimalValue();
+        }
+        d = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+        if (d.scale() <= 0) {
+            java.math.BigInteger i = d.toBigIntegerExact();
+            return i.bitLength() < 32 ? MAPPER.getNodeFactory().numberNode(i.intValue())
+                    : i.bitLength() < 64 ? MAPPER.getNodeFactory().numberNode(i.longValue())
+                    : MAPPER.getNodeFactory().numberNode(i);
+        }
+        return MAPPER.getNodeFactory().numberNode(d);
     }
 
     /** The event as stored: the item's attributes as plain JSON, without {@code meta}. */
