@@ -5,17 +5,14 @@ import dev.eventfold.core.Keys;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.fanout.DeliveryFailure;
 import dev.eventfold.fanout.FanOutOutcome;
+import dev.eventfold.fanout.FifoIds;
 import dev.eventfold.fanout.QueueEntry;
 import dev.eventfold.fanout.QueuePublisher;
 import dev.eventfold.fanout.StreamFanOut;
 import dev.eventfold.fanout.StreamRecord;
 import dev.eventfold.replay.ReplaySink;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +41,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * without an error. Wrap the queue publisher in {@link #replayDeduplication} to give replayed
  * messages ids of their own.
  *
- * <p>Failures: the fan-out stops each destination at its first undelivered event, so every event
- * from the first failed one on is reported failed (the replayer resumes there); those the
- * fan-out names carry its reason, the others {@value #NOT_SENT}. Thread-safe when the fan-out is.
+ * <p>Failures: every event from the first one the fan-out could not deliver everywhere on is
+ * reported failed (the replayer resumes there; a later event another FIFO group or destination
+ * did deliver is sent again, at least once); those the fan-out names carry its reason, the others
+ * {@value #NOT_SENT}. Thread-safe when the fan-out is.
  */
 public final class FanOutReplaySink implements ReplaySink {
     /** The reason of events after a failed one, which the fan-out did not attempt everywhere. */
@@ -120,12 +118,6 @@ public final class FanOutReplaySink implements ReplaySink {
 
     /** {@code r-} + 64 hex digits: within SQS's 128 characters whatever the eventId's length. */
     static String replayDeduplicationId(String replayId, String originalId) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha.digest((replayId + "\n" + originalId).getBytes(StandardCharsets.UTF_8));
-            return "r-" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+        return FifoIds.hashed("r-", replayId + "\n" + originalId);
     }
 }

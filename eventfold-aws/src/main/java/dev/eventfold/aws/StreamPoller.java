@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * it are not read again. Not thread-safe: one poller thread.
  *
  * <pre>{@code
- * StreamPoller poller = new StreamPoller(streams, streamArn, fanOut, ShardIteratorType.TRIM_HORIZON, 100);
+ * StreamPoller poller = new StreamPoller(streams, streamArn, fanOut, ShardIteratorType.LATEST, 100).open();
  * while (running) { if (poller.pollOnce() == 0) Thread.sleep(200); }
  * }</pre>
  */
@@ -39,6 +39,7 @@ public final class StreamPoller {
     private final ShardIteratorType start;
     private final int batchSize;
     private final Map<String, ShardState> shards = new HashMap<>();
+    private boolean described;
 
     /** Where one shard is: an iterator, or a position to get one for. */
     private static final class ShardState {
@@ -54,7 +55,10 @@ public final class StreamPoller {
     }
 
     /**
-     * @param start     where to begin in a shard seen for the first time: TRIM_HORIZON or LATEST
+     * @param start     where to begin in every shard of the stream's first description: TRIM_HORIZON
+     *                  or LATEST (a closed shard is then skipped); shards that appear later are
+     *                  read from their start. The position is taken by {@link #open()}, or else by
+     *                  the first {@link #pollOnce()}
      * @param batchSize GetRecords limit, 1 to 1000 (Lambda's default batch is 100)
      */
     public StreamPoller(DynamoDbStreamsClient streams, String streamArn, StreamFanOut fanOut, ShardIteratorType start,
@@ -77,16 +81,36 @@ public final class StreamPoller {
         refreshShards();
         int read = 0;
         for (Map.Entry<String, ShardState> e : new ArrayList<>(shards.entrySet())) {
-            ShardState s = e.getValue();
-            if (s.finished || (s.parent != null && shards.containsKey(s.parent) && !shards.get(s.parent).finished)) {
-                continue;
+            if (readable(e.getValue())) {
+                read += pollShard(e.getKey(), e.getValue());
             }
-            read += pollShard(e.getKey(), s);
         }
         return read;
     }
 
+    /**
+     * Takes the starting position now rather than at the first poll: describes the stream and
+     * gets an iterator for every shard that can be read. With LATEST, records written after this
+     * call are read and none before it. Returns this poller.
+     */
+    public StreamPoller open() {
+        refreshShards();
+        for (Map.Entry<String, ShardState> e : shards.entrySet()) {
+            if (readable(e.getValue()) && e.getValue().iterator == null) {
+                e.getValue().iterator = iterator(e.getKey(), e.getValue());
+            }
+        }
+        return this;
+    }
+
+    private boolean readable(ShardState s) {
+        return !s.finished && (s.parent == null || !shards.containsKey(s.parent) || shards.get(s.parent).finished);
+    }
+
     private void refreshShards() {
+        // Shards of the first description start where asked; shards that appear later are new
+        // children (splits) whose every record is after the start, so they are read from their start.
+        boolean first = !described;
         String after = null;
         do {
             String exclusiveStart = after;
@@ -95,23 +119,31 @@ public final class StreamPoller {
             for (Shard shard : d.shards()) {
                 shards.computeIfAbsent(shard.shardId(), id -> {
                     ShardState s = new ShardState(shard.parentShardId());
-                    // A child of a shard we read from its start is read from its start too.
-                    s.resumeType = shard.parentShardId() != null ? ShardIteratorType.TRIM_HORIZON : start;
+                    s.resumeType = first ? start : ShardIteratorType.TRIM_HORIZON;
+                    boolean closed = shard.sequenceNumberRange() != null
+                            && shard.sequenceNumberRange().endingSequenceNumber() != null;
+                    // A closed shard has nothing after its latest record.
+                    s.finished = first && closed && start == ShardIteratorType.LATEST;
                     return s;
                 });
             }
             after = d.lastEvaluatedShardId();
         } while (after != null);
+        described = true;
+    }
+
+    private String iterator(String shardId, ShardState s) {
+        return streams.getShardIterator(r -> {
+            r.streamArn(streamArn).shardId(shardId).shardIteratorType(s.resumeType);
+            if (s.resumeSequence != null) {
+                r.sequenceNumber(s.resumeSequence);
+            }
+        }).shardIterator();
     }
 
     private int pollShard(String shardId, ShardState s) {
         if (s.iterator == null) {
-            s.iterator = streams.getShardIterator(r -> {
-                r.streamArn(streamArn).shardId(shardId).shardIteratorType(s.resumeType);
-                if (s.resumeSequence != null) {
-                    r.sequenceNumber(s.resumeSequence);
-                }
-            }).shardIterator();
+            s.iterator = iterator(shardId, s);
         }
         GetRecordsResponse response;
         try {

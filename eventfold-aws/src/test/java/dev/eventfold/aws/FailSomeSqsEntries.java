@@ -2,6 +2,8 @@ package dev.eventfold.aws;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.SdkResponse;
@@ -16,30 +18,36 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * A per-entry fault of SendMessageBatch, as SQS reports one: the first entry of every
- * {@code every}-th request to one queue is taken out of the request (so it really is not
- * enqueued) and listed in the response's {@code Failed} with {@code InternalError}.
+ * {@code every}-th request of more than one entry to each of the given queues is taken out of the
+ * request (so it really is not enqueued) and listed in the response's {@code Failed} with
+ * {@code InternalError}. On a FIFO queue the first entry is the one the later entries of its
+ * group must not overtake.
  */
 final class FailSomeSqsEntries implements ExecutionInterceptor {
     private static final ExecutionAttribute<List<String>> REMOVED = new ExecutionAttribute<>("eventfold.removed");
 
-    private final String queueUrl;
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final int every;
-    private final AtomicInteger requests = new AtomicInteger();
     final AtomicInteger failedEntries = new AtomicInteger();
+    final Map<String, AtomicInteger> failedPerQueue = new ConcurrentHashMap<>();
 
-    FailSomeSqsEntries(String queueUrl, int every) {
-        this.queueUrl = queueUrl;
+    FailSomeSqsEntries(List<String> queueUrls, int every) {
+        queueUrls.forEach(q -> {
+            requests.put(q, new AtomicInteger());
+            failedPerQueue.put(q, new AtomicInteger());
+        });
         this.every = every;
     }
 
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-        if (context.request() instanceof SendMessageBatchRequest r && r.queueUrl().equals(queueUrl)
-                && r.entries().size() > 1 && requests.incrementAndGet() % every == 0) {
+        if (context.request() instanceof SendMessageBatchRequest r && requests.containsKey(r.queueUrl())
+                && r.entries().size() > 1 && requests.get(r.queueUrl()).incrementAndGet() % every == 0) {
             List<SendMessageBatchRequestEntry> kept = new ArrayList<>(r.entries());
             SendMessageBatchRequestEntry removed = kept.remove(0);
             attributes.putAttribute(REMOVED, List.of(removed.id()));
             failedEntries.incrementAndGet();
+            failedPerQueue.get(r.queueUrl()).incrementAndGet();
             return r.toBuilder().entries(kept).build();
         }
         return context.request();

@@ -2,6 +2,8 @@ package dev.eventfold.cli;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -10,9 +12,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.profiles.ProfileProperty;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /** The options of every command that talks to AWS or an emulator: where, in which region, which table. */
 final class AwsOptions {
@@ -24,7 +26,8 @@ final class AwsOptions {
     String endpoint;
 
     @Option(names = "--region", paramLabel = "REGION",
-            description = "AWS region (default: $AWS_REGION, the AWS profile's, or us-east-1 with --endpoint).")
+            description = "AWS region (default: $AWS_REGION, $AWS_DEFAULT_REGION, the region of the AWS profile"
+                    + " in $AWS_CONFIG_FILE or ~/.aws/config, or us-east-1 with --endpoint; never instance metadata).")
     String region;
 
     @Option(names = "--table", paramLabel = "NAME", description = "The event table (default: $" + TABLE_ENV + ").")
@@ -75,10 +78,29 @@ final class AwsOptions {
         if (emulator) {
             return Region.US_EAST_1; // emulators accept any region
         }
+        // Only the profile file, not the SDK's whole default chain: that chain ends with the EC2
+        // instance metadata service, which off EC2 costs seconds of timeouts before a usage error.
+        Optional<String> fromProfile = profileRegion(env);
+        if (fromProfile.isPresent() && fromProfile.get().matches("[a-z0-9-]{2,32}")) {
+            return Region.of(fromProfile.get());
+        }
+        throw new ParameterException(cl, "no AWS region: pass --region, set AWS_REGION, or set region in the AWS"
+                + " profile" + (fromProfile.isPresent() ? " (its '" + fromProfile.get() + "' is not a region name)" : ""));
+    }
+
+    /** The region of the profile ($AWS_PROFILE or default) in $AWS_CONFIG_FILE or ~/.aws/config, if any. */
+    static Optional<String> profileRegion(CliEnvironment env) {
+        Path file = env.get("AWS_CONFIG_FILE").map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".aws", "config"));
+        if (!Files.isReadable(file)) {
+            return Optional.empty();
+        }
         try {
-            return DefaultAwsRegionProviderChain.builder().build().getRegion();
-        } catch (SdkClientException e) {
-            throw new ParameterException(cl, "no AWS region: pass --region or set AWS_REGION");
+            ProfileFile profiles = ProfileFile.builder().content(file).type(ProfileFile.Type.CONFIGURATION).build();
+            return profiles.profile(env.get("AWS_PROFILE").orElse("default"))
+                    .flatMap(p -> p.property(ProfileProperty.REGION)).map(String::trim).filter(r -> !r.isEmpty());
+        } catch (RuntimeException unreadable) {
+            return Optional.empty(); // a broken profile file is the same as none for the region
         }
     }
 

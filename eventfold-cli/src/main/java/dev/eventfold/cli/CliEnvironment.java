@@ -8,7 +8,7 @@ import java.util.Optional;
  * that tests run commands in-process with an environment of their own.
  *
  * @param env      environment variables ({@code EVENTFOLD_TABLE}, {@code AWS_REGION}, credentials)
- * @param terminal true when the output is a terminal: progress bars are then drawn unasked
+ * @param terminal true when stderr is a terminal ({@link StderrTerminal}): progress bars are then drawn unasked
  */
 record CliEnvironment(Map<String, String> env, boolean terminal) {
     CliEnvironment {

@@ -7,6 +7,7 @@ final class CommonOptions {
     @Option(names = "--verbose", description = "Print the stack trace of an error.")
     boolean verbose;
 
-    @Option(names = "--progress", description = "Draw progress on stderr even when it is not a terminal.")
+    @Option(names = "--progress", description = "Draw progress on stderr. Without it, progress is drawn only when stderr is"
+            + " detectably a terminal (Linux; elsewhere only with this option).")
     boolean progress;
 }

@@ -57,8 +57,8 @@ public final class EventfoldCli implements Callable<Integer> {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        // System.console() is null when stdin or stdout is redirected: then no progress bar unless asked.
-        int code = run(out, err, System.getenv(), System.console() != null, args);
+        // Progress bars go to stderr: drawn unasked only when stderr is visibly a terminal (see StderrTerminal).
+        int code = run(out, err, System.getenv(), StderrTerminal.detect(), args);
         out.flush();
         err.flush();
         System.exit(code);

@@ -143,12 +143,15 @@ final class ReplayCommand extends AwsCommand {
         } else {
             requireDestinations(c);
             String id = replayId != null ? replayId : "replay-" + UUID.randomUUID();
-            b.sink(sink(c, id)).rateLimit(rate == null ? 0 : rate);
-            if (checkpoint != null) {
-                Path dir = checkpoint.toAbsolutePath().getParent();
-                b.checkpoints(new FileReplayCheckpointStore(dir), replayId);
+            // Closed after the run: the fan-out's threads (one per destination beyond the first) end with it.
+            try (StreamFanOut fanOut = fanOut(c, id)) {
+                b.sink(new FanOutReplaySink(fanOut)).rateLimit(rate == null ? 0 : rate);
+                if (checkpoint != null) {
+                    Path dir = checkpoint.toAbsolutePath().getParent();
+                    b.checkpoints(new FileReplayCheckpointStore(dir), replayId);
+                }
+                report = b.build().run(selector);
             }
-            report = b.build().run(selector);
         }
         bar.finish(dryRun ? report.matched() : report.published());
         out().println(report.summary());
@@ -179,7 +182,7 @@ final class ReplayCommand extends AwsCommand {
         }
     }
 
-    private ReplaySink sink(Context c, String id) {
+    private StreamFanOut fanOut(Context c, String id) {
         StreamFanOut.Builder f = StreamFanOut.builder();
         if (!queueUrls.isEmpty()) {
             // Replayed FIFO messages get deduplication ids of this replay: the queue would drop an eventId seen within 5 minutes.
@@ -188,6 +191,6 @@ final class ReplayCommand extends AwsCommand {
         if (bus != null) {
             f.bus(bus).busPublisher(new EventBridgePublisher(c.clients().eventBridge()));
         }
-        return new FanOutReplaySink(f.build());
+        return f.build();
     }
 }

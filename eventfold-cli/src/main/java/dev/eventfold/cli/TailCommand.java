@@ -58,14 +58,20 @@ final class TailCommand extends AwsCommand {
     int run(Context c) throws InterruptedException {
         String streamArn = EventTable.latestStreamArn(c.clients().dynamoDb(), c.table());
         AtomicLong printed = new AtomicLong();
-        StreamFanOut printer = StreamFanOut.builder().queues(List.of(STDOUT))
+        try (StreamFanOut printer = StreamFanOut.builder().queues(List.of(STDOUT))
                 .queuePublisher((queue, entries) -> print(entries, printed))
-                .executor(Runnable::run).build();
-        StreamPoller poller = new StreamPoller(c.clients().streams(), streamArn, printer,
-                fromStart ? ShardIteratorType.TRIM_HORIZON : ShardIteratorType.LATEST, 100);
-        err().println("tailing " + c.table() + (fromStart ? " from the oldest stream record" : " (new events only)")
-                + "; Ctrl-C to stop");
-        err().flush();
+                .executor(Runnable::run).build()) {
+            // The position is taken before "tailing" is printed: an event appended after that line is shown.
+            StreamPoller poller = new StreamPoller(c.clients().streams(), streamArn, printer,
+                    fromStart ? ShardIteratorType.TRIM_HORIZON : ShardIteratorType.LATEST, 100).open();
+            err().println("tailing " + c.table() + (fromStart ? " from the oldest stream record" : " (new events only)")
+                    + "; Ctrl-C to stop");
+            err().flush();
+            return follow(poller, printed);
+        }
+    }
+
+    private int follow(StreamPoller poller, AtomicLong printed) throws InterruptedException {
         long lastSeen = printed.get();
         long lastActivity = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {

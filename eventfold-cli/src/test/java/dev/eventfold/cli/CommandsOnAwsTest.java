@@ -134,6 +134,31 @@ class CommandsOnAwsTest {
     }
 
     @Test
+    void tail_without_from_start_prints_an_event_appended_after_it_started_and_none_before() throws Exception {
+        String t = newTable();
+        seed(t, "wallet", "old", 2);
+        List<String> args = new ArrayList<>(List.of("tail", "--table", t, "--max-events", "1", "--idle-timeout", "30s",
+                "--poll-interval", "50ms", "--output", "json"));
+        args.addAll(CliRun.target(aws));
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.remove("EVENTFOLD_TABLE");
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        java.util.concurrent.CompletableFuture<Integer> tail = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                EventfoldCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), env, args.toArray(String[]::new)));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!err.toString().contains("tailing") && !tail.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(err.toString()).contains("(new events only)");
+        seed(t, "wallet", "new", 1);
+
+        assertThat(tail.get(40, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThat(out.toString().lines().toList()).singleElement()
+                .satisfies(line -> assertThat(EventJson.parse(line).get("eventId").asText()).isEqualTo("evt-new-1"));
+    }
+
+    @Test
     void tail_prints_the_streams_events_as_they_come() {
         String t = newTable();
         seed(t, "wallet", "t1", 2);

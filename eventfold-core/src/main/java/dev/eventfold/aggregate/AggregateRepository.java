@@ -6,6 +6,8 @@ import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.Timestamps;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;
+import dev.eventfold.upcast.Upcasters;
+import dev.eventfold.upcast.UpcastingEventStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Reads go through the {@link EventStore} given: wrap it in an
- * {@code UpcastingEventStore} so the evolve function only sees the latest event shapes.
+ * {@link UpcastingEventStore} so the evolve function only sees the latest event shapes. The
+ * events an append just wrote are folded by {@link #applied} through the same upcasters, so a
+ * state (and the snapshot written from it) never depends on whether an event was read back or
+ * just written in an older schema.
  * Snapshot failures (a store error, an undecodable or outdated snapshot) are logged and never
  * fail a load or an append: the state is then folded from the events.
  */
@@ -40,9 +45,11 @@ public final class AggregateRepository<S> {
     private final AggregateType<S> type;
     private final SnapshotStore snapshots;
     private final Clock clock;
+    private final Upcasters upcasters;
 
     private AggregateRepository(Builder<S> b) {
         this.store = b.store;
+        this.upcasters = b.store instanceof UpcastingEventStore u ? u.upcasters() : Upcasters.none();
         this.type = b.type;
         this.snapshots = b.snapshots;
         this.clock = b.clock;
@@ -111,7 +118,9 @@ public final class AggregateRepository<S> {
     /**
      * The state after {@code appended} (the events an append just wrote, in order, right after
      * {@code before}), and a snapshot written if the policy asks for one. Use it after appending
-     * outside a {@link CommandHandler} to keep snapshots coming.
+     * outside a {@link CommandHandler} to keep snapshots coming. {@code appended} may be the
+     * records as stored: they are brought to their latest shape by the store's upcasters (when it
+     * is an {@link UpcastingEventStore}), as a load would read them.
      */
     public AggregateState<S> applied(AggregateState<S> before, List<EventRecord> appended) {
         Objects.requireNonNull(before, "before");
@@ -122,7 +131,7 @@ public final class AggregateRepository<S> {
                 throw new InvalidInputException("appended", "event " + e.eventId() + " at version " + e.version()
                         + " does not follow " + before.aggregate() + " v" + version);
             }
-            state = type.evolver().evolve(state, e);
+            state = type.evolver().evolve(state, upcasters.upcast(e));
             version = e.version();
         }
         AggregateState<S> after = new AggregateState<>(before.aggregate(), state, version, before.snapshotVersion(),

@@ -40,10 +40,17 @@ import org.slf4j.LoggerFactory;
  *       conflict; the handler reloads and decides again, at most {@code maxAttempts} times in all,
  *       then rethrows the {@link ConcurrencyConflictException}.</li>
  *   <li>The command id is the append's idempotency key and the seed of its event ids
- *       ({@link CommandEventIds}): a command handled twice appends once, and the second call
- *       answers {@link CommandResult.Outcome#ALREADY_HANDLED}. The handler recognises the command
- *       among the events after the latest snapshot and the {@code lookBehind} events before it.</li>
- *   <li>A rejection ({@link Decision.Reject}) throws {@link CommandRejectedException} and writes nothing.</li>
+ *       ({@link CommandEventIds}): a command handled twice appends once, however many events
+ *       and snapshots came in between, and the second call answers
+ *       {@link CommandResult.Outcome#ALREADY_HANDLED}. The store keeps a record of every append
+ *       by its idempotency key ({@code IDEM#<key>}) and recognises the repeat; when the decider
+ *       now rejects the command or decides otherwise (the state moved on since it was handled),
+ *       the handler asks the store for that record ({@code findAppend}, one read) before it
+ *       rejects or reports no change. As a free fast path, the handler also looks for the
+ *       command's first event among the events it loads (after the latest snapshot, and the
+ *       {@code lookBehind} events before it).</li>
+ *   <li>A rejection ({@link Decision.Reject}) of a command that was never handled throws
+ *       {@link CommandRejectedException} and writes nothing.</li>
  *   <li>A store failure whose outcome is unknown (a lost response) is retried with the very same
  *       append request, so the store recognises it if it had landed.</li>
  *   <li>Snapshots are written after the append has committed, as the type's policy says.</li>
@@ -104,17 +111,34 @@ public final class CommandHandler<C, S> {
             }
             Decision decision = decider.decide(command, loaded.state());
             if (decision instanceof Decision.Reject reject) {
+                // Refused now, but perhaps accepted before the state moved on: a retry, not a rejection.
+                if (handledBefore(aggregate, commandId)) {
+                    return new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED, List.of(), loaded, attempt);
+                }
                 throw new CommandRejectedException(aggregate, commandId, reject.reasonCode(), reject.detail(),
                         loaded.version());
             }
             List<DecidedEvent> decided = ((Decision.Accept) decision).events();
             if (decided.isEmpty()) {
-                return new CommandResult<>(commandId, CommandResult.Outcome.NO_CHANGE, List.of(), loaded, attempt);
+                CommandResult.Outcome outcome = handledBefore(aggregate, commandId)
+                        ? CommandResult.Outcome.ALREADY_HANDLED : CommandResult.Outcome.NO_CHANGE;
+                return new CommandResult<>(commandId, outcome, List.of(), loaded, attempt);
             }
             AppendRequest request = new AppendRequest(aggregate, loaded.version(),
                     toNewEvents(aggregate, commandId, decided, clock.instant()), commandId);
             try {
-                AppendResult result = appendRetryingUnknownOutcomes(request);
+                AppendResult result;
+                try {
+                    result = appendRetryingUnknownOutcomes(request);
+                } catch (InvalidInputException e) {
+                    // The store refuses other events under a key it has seen: the command was
+                    // handled before and decides differently now.
+                    if ("idempotencyKey".equals(e.field()) && handledBefore(aggregate, commandId)) {
+                        return new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED, List.of(), loaded,
+                                attempt);
+                    }
+                    throw e;
+                }
                 if (result.alreadyAppended()) {
                     return new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED, List.of(),
                             repository.load(aggregate), attempt);
@@ -135,6 +159,11 @@ public final class CommandHandler<C, S> {
     /** {@code handle(type.ref(aggregateId), commandId, command)}. */
     public CommandResult<S> handle(String aggregateId, String commandId, C command) {
         return handle(repository.type().ref(aggregateId), commandId, command);
+    }
+
+    /** One read of the store's record of appends made under this command id. */
+    private boolean handledBefore(AggregateRef aggregate, String commandId) {
+        return repository.store().findAppend(aggregate, commandId).isPresent();
     }
 
     private AppendResult appendRetryingUnknownOutcomes(AppendRequest request) {
@@ -207,7 +236,11 @@ public final class CommandHandler<C, S> {
             return this;
         }
 
-        /** How many events before the latest snapshot are searched for a retried command's events. */
+        /**
+         * How many events before the latest snapshot are searched for a retried command's events:
+         * a fast path only (no extra request); past it the store's idempotency record still
+         * recognises the command.
+         */
         public Builder<C, S> lookBehind(int v) {
             this.lookBehind = v;
             return this;

@@ -11,7 +11,7 @@ public enum BatchMode {
     IN_ORDER,
     /**
      * Every event of one aggregate in one append (one DynamoDB transaction): all land, in list
-     * order with consecutive versions, or none does. At most 99 events.
+     * order with consecutive versions, or none does. At most {@link dev.eventfold.store.AppendRequest#MAX_EVENTS} (98) events.
      */
     ATOMIC
 }

@@ -6,6 +6,7 @@ import dev.eventfold.core.AppendResult;
 import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.core.Keys;
 import dev.eventfold.core.NewEvent;
 import dev.eventfold.core.Timestamps;
 import dev.eventfold.core.json.DynamoItemSize;
@@ -128,7 +129,10 @@ public final class Dispatcher implements AutoCloseable {
         Objects.requireNonNull(event, "event");
         NewEvent e = complete(event, EventContext.current());
         String key = event.idempotencyKey() != null ? event.idempotencyKey() : e.eventId();
-        if (combine && event.expectedVersion().isEmpty() && key.equals(e.eventId())) {
+        // Only dispatches whose ids the dispatcher made share a transaction: nobody can repeat them
+        // later, so the one idempotency record of the shared append (the first event's) suffices.
+        // An id of the caller's needs a record of its own, which a combined append cannot give it.
+        if (combine && event.expectedVersion().isEmpty() && event.eventId() == null && event.idempotencyKey() == null) {
             return combined(event.aggregate(), e);
         }
         return append(event.aggregate(), List.of(e), key, event.expectedVersion()).get(0);
@@ -314,7 +318,8 @@ public final class Dispatcher implements AutoCloseable {
      */
     private DispatchResult combined(AggregateRef aggregate, NewEvent event) {
         // Checked alone before it can share an append: a bad event fails its own dispatch only, unsent.
-        PreparedAppend alone = PreparedAppend.of(AppendRequest.of(aggregate, 0, event), clock.instant());
+        // At the largest version: the version's digits are part of the item's size.
+        PreparedAppend alone = PreparedAppend.of(AppendRequest.of(aggregate, Keys.MAX_VERSION - 1, event), clock.instant());
         PendingDispatch mine = new PendingDispatch(event, DynamoItemSize.of(alone.items().get(0)));
         String pk = aggregate.pk();
         AggregateLocks.Entry entry = locks.join(pk);
@@ -330,7 +335,7 @@ public final class Dispatcher implements AutoCloseable {
         return mine.join();
     }
 
-    /** The oldest queued dispatches that fit one transaction (99 events, the size limit). */
+    /** The oldest queued dispatches that fit one transaction ({@link AppendRequest#MAX_EVENTS} events, the size limit). */
     private static List<PendingDispatch> drain(AggregateLocks.Entry entry) {
         List<PendingDispatch> group = new ArrayList<>();
         long bytes = 0;
@@ -383,7 +388,7 @@ public final class Dispatcher implements AutoCloseable {
         OptionalLong known = fixedVersion.isPresent() ? fixedVersion : versions.get(pk);
         if (known.isEmpty()) {
             // The head is read before the append: refuse what the store would refuse before that request too.
-            PreparedAppend.of(new AppendRequest(aggregate, 0, events, key), clock.instant());
+            PreparedAppend.of(new AppendRequest(aggregate, Keys.MAX_VERSION - events.size(), events, key), clock.instant());
         }
         AppendRequest request = null;
         for (int attempt = 1; ; attempt++) {

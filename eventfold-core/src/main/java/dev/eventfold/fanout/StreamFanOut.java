@@ -6,18 +6,23 @@ import dev.eventfold.core.json.DynamoItemSize;
 import dev.eventfold.core.json.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +35,18 @@ import org.slf4j.LoggerFactory;
  *   <li>Batches of at most 10 entries and at most the request quota in bytes, as each service
  *       counts them (SQS: the bodies; EventBridge: 14 bytes plus Source, DetailType and Detail).</li>
  *   <li>FIFO queues (URL ending in {@code .fifo}) get MessageGroupId = aggregateId and
- *       MessageDeduplicationId = eventId; standard queues neither.</li>
- *   <li>Entries reported failed are retried with exponential backoff while retryable. Each
- *       destination stops at its first record it could not deliver, so that a retry from that
- *       record keeps each aggregate's order on FIFO queues; destinations run concurrently.</li>
+ *       MessageDeduplicationId = eventId, mapped by {@link FifoIds} when SQS would refuse them;
+ *       standard queues neither.</li>
+ *   <li>Entries reported failed are retried alone with exponential backoff while retryable.</li>
+ *   <li>On a FIFO queue a request holds at most one entry per message group: groups interleave
+ *       across requests, a group's entries go out one request after another in stream order, so a
+ *       retried entry is never overtaken by a later entry of its group. A group whose entry could
+ *       not be delivered stops there; other groups go on. The minimum number of requests is then
+ *       the larger of ceil(events / 10) and the largest group's size.</li>
+ *   <li>A standard queue or the bus stops at its first record it could not deliver.
+ *       Destinations run concurrently; the outcome's first failed record is the earliest
+ *       undelivered one over all destinations, so a retry from it (Lambda) re-sends nothing
+ *       earlier.</li>
  * </ul>
  *
  * <pre>{@code
@@ -108,8 +121,11 @@ public final class StreamFanOut implements AutoCloseable {
                              String aggregateId, String source, String body) {
     }
 
-    /** One entry bound for one destination, made once its id in a request is known, and its counted size. */
-    private record Pending<E>(Candidate candidate, java.util.function.Function<String, E> entryWithId, long bytes) {
+    /**
+     * One entry bound for one destination, made once its id in a request is known, and its counted
+     * size; {@code group} is its MessageGroupId on a FIFO queue, else null.
+     */
+    private record Pending<E>(Candidate candidate, String group, Function<String, E> entryWithId, long bytes) {
     }
 
     /** What one destination achieved: the position of its first undelivered candidate, if any. */
@@ -180,13 +196,16 @@ public final class StreamFanOut implements AutoCloseable {
         boolean fifo = queueUrl.endsWith(".fifo");
         List<Pending<QueueEntry>> pending = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
-            Optional<String> group = fifo ? Optional.of(c.aggregateId()) : Optional.empty();
-            Optional<String> dedup = fifo ? Optional.of(c.eventId()) : Optional.empty();
+            // Ids SQS would refuse (over 128 characters, characters outside its set) get a stable hash form.
+            Optional<String> group = fifo ? Optional.of(FifoIds.of(c.aggregateId())) : Optional.empty();
+            Optional<String> dedup = fifo ? Optional.of(FifoIds.of(c.eventId())) : Optional.empty();
             // SQS counts the bodies (and message attributes, of which we send none) against the quota.
-            pending.add(new Pending<>(c, id -> new QueueEntry(id, c.body(), group, dedup), DynamoItemSize.utf8(c.body())));
+            pending.add(new Pending<>(c, group.orElse(null), id -> new QueueEntry(id, c.body(), group, dedup),
+                    DynamoItemSize.utf8(c.body())));
         }
-        return sendAll("queue:" + queueUrl, pending, queueRequestBytes,
-                entries -> queuePublisher.send(queueUrl, entries), QueueEntry::id);
+        Function<List<QueueEntry>, List<EntryFailure>> publish = entries -> queuePublisher.send(queueUrl, entries);
+        return fifo ? sendByGroup("queue:" + queueUrl, pending, queueRequestBytes, publish, QueueEntry::id)
+                : sendAll("queue:" + queueUrl, pending, queueRequestBytes, publish, QueueEntry::id);
     }
 
     private DestinationResult sendToBus(String busName, List<Candidate> candidates) {
@@ -194,26 +213,22 @@ public final class StreamFanOut implements AutoCloseable {
         for (Candidate c : candidates) {
             long bytes = EVENTBRIDGE_ENTRY_OVERHEAD + DynamoItemSize.utf8(c.source()) + DynamoItemSize.utf8(c.eventType())
                     + DynamoItemSize.utf8(c.body());
-            pending.add(new Pending<>(c, id -> new BusEntry(id, c.source(), c.eventType(), c.body()), bytes));
+            pending.add(new Pending<>(c, null, id -> new BusEntry(id, c.source(), c.eventType(), c.body()), bytes));
         }
         return sendAll("bus:" + busName, pending, busRequestBytes,
                 entries -> busPublisher.put(busName, entries), BusEntry::id);
     }
 
+    /** Standard queues and the bus: requests filled in stream order; the destination stops at its first failure. */
     private <E> DestinationResult sendAll(String destination, List<Pending<E>> pending, int quota,
-                                          java.util.function.Function<List<E>, List<EntryFailure>> publish,
-                                          java.util.function.Function<E, String> idOf) {
+                                          Function<List<E>, List<EntryFailure>> publish, Function<E, String> idOf) {
         int requests = 0;
         int pos = 0;
         while (pos < pending.size()) {
             Pending<E> first = pending.get(pos);
             if (first.bytes() > quota) {
-                Candidate c = first.candidate();
-                log.error("event {} (stream record {}) is {} bytes, over the {}-byte request quota of {}: not sent",
-                        c.eventId(), c.sequenceNumber(), first.bytes(), quota, destination);
-                return new DestinationResult(destination, c.position(), List.of(new DeliveryFailure(c.sequenceNumber(),
-                        c.eventId(), destination, DeliveryFailure.Reason.TOO_LARGE,
-                        first.bytes() + " bytes > quota " + quota)), requests);
+                return new DestinationResult(destination, first.candidate().position(),
+                        List.of(tooLarge(destination, first, quota)), requests);
             }
             // Fill one request by count and by size.
             List<Pending<E>> batch = new ArrayList<>(MAX_ENTRIES);
@@ -222,63 +237,151 @@ public final class StreamFanOut implements AutoCloseable {
                 bytes += pending.get(pos).bytes();
                 batch.add(pending.get(pos++));
             }
-            Map<String, Pending<E>> byId = new LinkedHashMap<>();
-            List<E> entries = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                Pending<E> p = batch.get(i);
-                E entry = p.entryWithId().apply(EntryIds.of(p.candidate().eventId(), i));
-                byId.put(idOf.apply(entry), p);
-                entries.add(entry);
-            }
-            List<EntryFailure> lastFailures = List.of();
-            DeliveryFailure.Reason reason = DeliveryFailure.Reason.REJECTED;
-            for (int attempt = 1; attempt <= maxAttempts && !entries.isEmpty(); attempt++) {
-                if (attempt > 1) {
-                    pause(attempt - 1);
-                }
-                requests++;
-                try {
-                    lastFailures = publish.apply(entries);
-                    reason = DeliveryFailure.Reason.REJECTED;
-                } catch (RuntimeException e) {
-                    // The request as a whole failed (the SDK already retried it): every entry is undelivered.
-                    log.warn("request to {} failed (attempt {} of {}): {}", destination, attempt, maxAttempts,
-                            e.toString());
-                    lastFailures = entries.stream().map(en -> new EntryFailure(idOf.apply(en),
-                            e.getClass().getSimpleName(), e.getMessage(), true)).toList();
-                    reason = DeliveryFailure.Reason.REQUEST_FAILED;
-                }
-                Map<String, EntryFailure> failedById = new HashMap<>();
-                for (EntryFailure f : lastFailures) {
-                    failedById.put(f.id(), f);
-                }
-                entries = entries.stream().filter(en -> failedById.containsKey(idOf.apply(en))).toList();
-                if (lastFailures.stream().anyMatch(f -> !f.retryable())) {
-                    break;
-                }
-                if (!entries.isEmpty() && attempt < maxAttempts) {
-                    log.info("{} of {} entries to {} failed, retrying", entries.size(), batch.size(), destination);
-                }
-            }
-            if (!entries.isEmpty()) {
-                List<DeliveryFailure> failed = new ArrayList<>();
-                int firstPosition = Integer.MAX_VALUE;
-                Map<String, EntryFailure> failedById = new HashMap<>();
-                lastFailures.forEach(f -> failedById.put(f.id(), f));
-                for (E en : entries) {
-                    Pending<E> p = byId.get(idOf.apply(en));
-                    EntryFailure f = failedById.get(idOf.apply(en));
-                    Candidate c = p.candidate();
-                    log.error("event {} (stream record {}) not delivered to {}: {} {}", c.eventId(),
-                            c.sequenceNumber(), destination, f.code(), f.message());
-                    failed.add(new DeliveryFailure(c.sequenceNumber(), c.eventId(), destination, reason,
-                            f.code() + ": " + f.message()));
-                    firstPosition = Math.min(firstPosition, c.position());
-                }
-                return new DestinationResult(destination, firstPosition, failed, requests);
+            Attempted<E> attempted = deliver(destination, batch, publish, idOf);
+            requests += attempted.requests();
+            if (!attempted.undelivered().isEmpty()) {
+                int firstPosition = attempted.undelivered().stream().mapToInt(u -> u.pending().candidate().position())
+                        .min().getAsInt();
+                return new DestinationResult(destination, firstPosition,
+                        attempted.undelivered().stream().map(Undelivered::failure).toList(), requests);
             }
         }
         return new DestinationResult(destination, Integer.MAX_VALUE, List.of(), requests);
+    }
+
+    /**
+     * FIFO queues: a request never holds two entries of one message group, so that an entry
+     * retried alone cannot be overtaken by a later entry of its group sent with it. Groups
+     * interleave across requests, the earliest pending heads first; a group's entries go out one
+     * request after another, in stream order. A group whose entry could not be delivered stops
+     * there (its later entries are not sent); the other groups go on.
+     */
+    private <E> DestinationResult sendByGroup(String destination, List<Pending<E>> pending, int quota,
+                                              Function<List<E>, List<EntryFailure>> publish, Function<E, String> idOf) {
+        Map<String, ArrayDeque<Pending<E>>> groups = new LinkedHashMap<>();
+        for (Pending<E> p : pending) {
+            groups.computeIfAbsent(p.group(), g -> new ArrayDeque<>()).add(p);
+        }
+        // Each group's next entry, by stream position.
+        TreeMap<Integer, ArrayDeque<Pending<E>>> heads = new TreeMap<>();
+        groups.values().forEach(g -> heads.put(g.peekFirst().candidate().position(), g));
+        List<DeliveryFailure> failures = new ArrayList<>();
+        int firstFailed = Integer.MAX_VALUE;
+        int requests = 0;
+        while (!heads.isEmpty()) {
+            List<Pending<E>> batch = new ArrayList<>(MAX_ENTRIES);
+            long bytes = 0;
+            for (Iterator<ArrayDeque<Pending<E>>> it = heads.values().iterator(); it.hasNext() && batch.size() < MAX_ENTRIES; ) {
+                Pending<E> head = it.next().peekFirst();
+                if (head.bytes() > quota) {
+                    failures.add(tooLarge(destination, head, quota));
+                    firstFailed = Math.min(firstFailed, head.candidate().position());
+                    it.remove(); // the group stops at its entry that can never be sent
+                    continue;
+                }
+                if (bytes + head.bytes() > quota) {
+                    break;
+                }
+                bytes += head.bytes();
+                batch.add(head);
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
+            Attempted<E> attempted = deliver(destination, batch, publish, idOf);
+            requests += attempted.requests();
+            Map<Pending<E>, Undelivered<E>> failed = new IdentityHashMap<>();
+            attempted.undelivered().forEach(u -> failed.put(u.pending(), u));
+            for (Pending<E> p : batch) {
+                ArrayDeque<Pending<E>> group = heads.remove(p.candidate().position());
+                Undelivered<E> u = failed.get(p);
+                if (u != null) {
+                    failures.add(u.failure());
+                    firstFailed = Math.min(firstFailed, p.candidate().position());
+                    continue; // the group stops: its later entries are not sent
+                }
+                group.pollFirst();
+                if (!group.isEmpty()) {
+                    heads.put(group.peekFirst().candidate().position(), group);
+                }
+            }
+        }
+        return new DestinationResult(destination, firstFailed, failures, requests);
+    }
+
+    /** The entries of one request that were not delivered, and the requests it took. */
+    private record Attempted<E>(int requests, List<Undelivered<E>> undelivered) {
+    }
+
+    private record Undelivered<E>(Pending<E> pending, DeliveryFailure failure) {
+    }
+
+    /** Sends one request, then its failed entries alone, while they are retryable and attempts remain. */
+    private <E> Attempted<E> deliver(String destination, List<Pending<E>> batch,
+                                     Function<List<E>, List<EntryFailure>> publish, Function<E, String> idOf) {
+        Map<String, Pending<E>> byId = new LinkedHashMap<>();
+        List<E> entries = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Pending<E> p = batch.get(i);
+            E entry = p.entryWithId().apply(EntryIds.of(p.candidate().eventId(), i));
+            byId.put(idOf.apply(entry), p);
+            entries.add(entry);
+        }
+        int requests = 0;
+        List<EntryFailure> lastFailures = List.of();
+        DeliveryFailure.Reason reason = DeliveryFailure.Reason.REJECTED;
+        for (int attempt = 1; attempt <= maxAttempts && !entries.isEmpty(); attempt++) {
+            if (attempt > 1) {
+                pause(attempt - 1);
+            }
+            requests++;
+            try {
+                lastFailures = publish.apply(entries);
+                reason = DeliveryFailure.Reason.REJECTED;
+            } catch (RuntimeException e) {
+                // The request as a whole failed (the SDK already retried it): every entry is undelivered.
+                log.warn("request to {} failed (attempt {} of {}): {}", destination, attempt, maxAttempts,
+                        e.toString());
+                lastFailures = entries.stream().map(en -> new EntryFailure(idOf.apply(en),
+                        e.getClass().getSimpleName(), e.getMessage(), true)).toList();
+                reason = DeliveryFailure.Reason.REQUEST_FAILED;
+            }
+            Map<String, EntryFailure> failedById = new HashMap<>();
+            for (EntryFailure f : lastFailures) {
+                failedById.put(f.id(), f);
+            }
+            entries = entries.stream().filter(en -> failedById.containsKey(idOf.apply(en))).toList();
+            if (lastFailures.stream().anyMatch(f -> !f.retryable())) {
+                break;
+            }
+            if (!entries.isEmpty() && attempt < maxAttempts) {
+                log.info("{} of {} entries to {} failed, retrying", entries.size(), batch.size(), destination);
+            }
+        }
+        if (entries.isEmpty()) {
+            return new Attempted<>(requests, List.of());
+        }
+        Map<String, EntryFailure> failedById = new HashMap<>();
+        lastFailures.forEach(f -> failedById.put(f.id(), f));
+        List<Undelivered<E>> undelivered = new ArrayList<>();
+        for (E en : entries) {
+            Pending<E> p = byId.get(idOf.apply(en));
+            EntryFailure f = failedById.get(idOf.apply(en));
+            Candidate c = p.candidate();
+            log.error("event {} (stream record {}) not delivered to {}: {} {}", c.eventId(),
+                    c.sequenceNumber(), destination, f.code(), f.message());
+            undelivered.add(new Undelivered<>(p, new DeliveryFailure(c.sequenceNumber(), c.eventId(), destination,
+                    reason, f.code() + ": " + f.message())));
+        }
+        return new Attempted<>(requests, undelivered);
+    }
+
+    private static DeliveryFailure tooLarge(String destination, Pending<?> p, int quota) {
+        Candidate c = p.candidate();
+        log.error("event {} (stream record {}) is {} bytes, over the {}-byte request quota of {}: not sent",
+                c.eventId(), c.sequenceNumber(), p.bytes(), quota, destination);
+        return new DeliveryFailure(c.sequenceNumber(), c.eventId(), destination, DeliveryFailure.Reason.TOO_LARGE,
+                p.bytes() + " bytes > quota " + quota);
     }
 
     private void pause(int retry) {

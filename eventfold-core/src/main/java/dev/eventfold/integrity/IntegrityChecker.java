@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -28,7 +30,13 @@ import java.util.stream.Stream;
  * Items may arrive in any order and from several threads (segments of a parallel scan): the
  * verdicts that need a whole aggregate are made in {@link #report()}. The same checker serves
  * one aggregate (its partition), a tenant (its aggregates' partitions) or the whole table.
- * Items of other shapes (snapshots, checkpoints, other partitions) are counted, not judged.
+ * Items of other shapes (snapshots, idempotency records {@code IDEM#}, checkpoints, other
+ * partitions) are counted, not judged.
+ *
+ * <p>A whole-table check reads through a parallel Scan, which is not a point-in-time view: on a
+ * live table it may see an aggregate's head before an append and its events after it. Such a
+ * check calls {@link #report(Function)} with a consistent re-read of every flagged partition and
+ * keeps only the defects that are still there.
  *
  * <pre>{@code
  * IntegrityChecker checker = new IntegrityChecker("aggregate wallet/wal_1");
@@ -46,6 +54,8 @@ public final class IntegrityChecker {
     private final int maxDefects;
     private final Map<String, Aggregate> aggregates = new HashMap<>();
     private final List<Defect> defects = new ArrayList<>();
+    /** Item-level defects per aggregate partition, to drop them when the partition is re-checked. */
+    private final Map<String, Long> itemDefectsByPk = new HashMap<>();
     private long defectCount;
     private long items;
     private long events;
@@ -170,41 +180,103 @@ public final class IntegrityChecker {
 
     /** The report of everything accepted so far. */
     public synchronized IntegrityReport report() {
-        List<Defect> found = new ArrayList<>(defects);
-        long count = defectCount;
-        for (Map.Entry<String, Aggregate> e : new TreeMap<>(aggregates).entrySet()) {
-            String pk = e.getKey();
-            Aggregate a = e.getValue();
-            List<Defect> own = new ArrayList<>();
-            long expected = 1;
-            for (long v : a.versions.keySet()) {
-                if (v > expected) {
-                    own.add(new Defect(Defect.Kind.VERSION_GAP, pk, Keys.eventSk(expected),
-                            v - expected == 1 ? "version " + expected + " is missing"
-                                    : "versions " + expected + " to " + (v - 1) + " are missing"));
-                }
-                expected = v + 1;
+        return report(pk -> Optional.empty());
+    }
+
+    /**
+     * The report of everything accepted so far, after a second look at each flagged aggregate:
+     * for every aggregate partition with a defect, {@code recheck} is asked for a fresh report of
+     * that partition alone (a consistent Query of its events and head); when it gives one, that
+     * report's defects replace the partition's defects here. A defect seen by a scan that raced
+     * an append (the head read before it, the events after it) is then dropped; one that persists
+     * stays. Item counts stay those of this checker's own reads.
+     *
+     * @param recheck a partition key to the report of that partition read again, or empty to keep
+     *                the defects found here
+     */
+    public synchronized IntegrityReport report(Function<String, Optional<IntegrityReport>> recheck) {
+        Objects.requireNonNull(recheck, "recheck");
+        Map<String, List<Defect>> byPk = new TreeMap<>();
+        List<Defect> unkeyed = new ArrayList<>();
+        long unlistedCount = defectCount - defects.size();
+        for (Defect d : defects) {
+            if (d.pk() != null && aggregates.containsKey(d.pk())) {
+                byPk.computeIfAbsent(d.pk(), k -> new ArrayList<>()).add(d);
+            } else {
+                unkeyed.add(d);
             }
-            long last = a.versions.isEmpty() ? 0 : a.versions.lastKey();
-            if (!a.hasHead && last > 0) {
-                own.add(new Defect(Defect.Kind.MISSING_HEAD, pk, Keys.HEAD_SK, "events up to version " + last
-                        + " but no head item"));
-            } else if (a.headVersion != null) {
-                if (a.headVersion != last) {
-                    own.add(new Defect(Defect.Kind.HEAD_VERSION_MISMATCH, pk, Keys.HEAD_SK, "head currentVersion "
-                            + a.headVersion + ", last event version " + last));
-                } else if (last > 0 && a.headLastEventId != null && !a.versions.get(last).isEmpty()
-                        && !a.headLastEventId.equals(a.versions.get(last))) {
-                    own.add(new Defect(Defect.Kind.HEAD_LAST_EVENT_MISMATCH, pk, Keys.HEAD_SK, "head lastEventId "
-                            + a.headLastEventId + ", last event's eventId " + a.versions.get(last)));
-                }
-            }
-            count += own.size();
-            found.addAll(own);
         }
+        for (Map.Entry<String, Aggregate> e : new TreeMap<>(aggregates).entrySet()) {
+            List<Defect> own = verdicts(e.getKey(), e.getValue());
+            if (!own.isEmpty()) {
+                byPk.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).addAll(own);
+            }
+        }
+        // Flagged partitions: item-level defects (even unlisted ones) and whole-aggregate verdicts.
+        for (String pk : itemDefectsByPk.keySet()) {
+            byPk.computeIfAbsent(pk, k -> new ArrayList<>());
+        }
+        List<Defect> found = new ArrayList<>(unkeyed);
+        long count = 0;
+        for (Map.Entry<String, List<Defect>> e : byPk.entrySet()) {
+            String pk = e.getKey();
+            long scanned = e.getValue().size() + unlisted(pk, e.getValue());
+            Optional<IntegrityReport> again = recheck.apply(pk);
+            if (again.isPresent()) {
+                found.addAll(again.get().defects());
+                count += again.get().defectCount();
+                unlistedCount -= unlisted(pk, e.getValue());
+            } else {
+                found.addAll(e.getValue());
+                count += scanned - unlisted(pk, e.getValue());
+            }
+        }
+        count += unkeyed.size() + unlistedCount;
         found.sort(Defect.ORDER);
         List<Defect> listed = found.size() > maxDefects ? found.subList(0, maxDefects) : found;
-        return new IntegrityReport(scope, items, aggregates.size(), events, snapshots, others, listed, count);
+        return new IntegrityReport(scope, items, aggregates.size(), events, snapshots, others, listed,
+                Math.max(count, listed.size()));
+    }
+
+    /** Item-level defects of this partition that were counted but not kept (past the list's cap). */
+    private long unlisted(String pk, List<Defect> kept) {
+        long itemLevel = itemDefectsByPk.getOrDefault(pk, 0L);
+        long keptItemLevel = kept.stream().filter(d -> !isVerdict(d.kind())).count();
+        return Math.max(0, itemLevel - keptItemLevel);
+    }
+
+    private static boolean isVerdict(Defect.Kind kind) {
+        return kind == Defect.Kind.VERSION_GAP || kind == Defect.Kind.MISSING_HEAD
+                || kind == Defect.Kind.HEAD_VERSION_MISMATCH || kind == Defect.Kind.HEAD_LAST_EVENT_MISMATCH;
+    }
+
+    /** The verdicts that need the whole aggregate: gaps and the head. */
+    private static List<Defect> verdicts(String pk, Aggregate a) {
+        List<Defect> own = new ArrayList<>();
+        long expected = 1;
+        for (long v : a.versions.keySet()) {
+            if (v > expected) {
+                own.add(new Defect(Defect.Kind.VERSION_GAP, pk, Keys.eventSk(expected),
+                        v - expected == 1 ? "version " + expected + " is missing"
+                                : "versions " + expected + " to " + (v - 1) + " are missing"));
+            }
+            expected = v + 1;
+        }
+        long last = a.versions.isEmpty() ? 0 : a.versions.lastKey();
+        if (!a.hasHead && last > 0) {
+            own.add(new Defect(Defect.Kind.MISSING_HEAD, pk, Keys.HEAD_SK, "events up to version " + last
+                    + " but no head item"));
+        } else if (a.headVersion != null) {
+            if (a.headVersion != last) {
+                own.add(new Defect(Defect.Kind.HEAD_VERSION_MISMATCH, pk, Keys.HEAD_SK, "head currentVersion "
+                        + a.headVersion + ", last event version " + last));
+            } else if (last > 0 && a.headLastEventId != null && !a.versions.get(last).isEmpty()
+                    && !a.headLastEventId.equals(a.versions.get(last))) {
+                own.add(new Defect(Defect.Kind.HEAD_LAST_EVENT_MISMATCH, pk, Keys.HEAD_SK, "head lastEventId "
+                        + a.headLastEventId + ", last event's eventId " + a.versions.get(last)));
+            }
+        }
+        return own;
     }
 
     private Aggregate aggregate(String pk) {
@@ -224,6 +296,9 @@ public final class IntegrityChecker {
 
     private void defect(Defect.Kind kind, String pk, String sk, String detail) {
         defectCount++;
+        if (pk != null && aggregates.containsKey(pk)) {
+            itemDefectsByPk.merge(pk, 1L, Long::sum);
+        }
         // Keep a few more than listed: report() sorts before cutting.
         if (defects.size() < Math.max(maxDefects, 0) * 2L + 16) {
             defects.add(new Defect(kind, pk, sk, detail));

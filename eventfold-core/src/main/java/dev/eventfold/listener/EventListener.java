@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  *       transitively when the listener is built. Types with no handler are acknowledged.</li>
  *   <li>While a handler runs, {@link EventContext#current()} is the event's context
  *       ({@code causationId} = its eventId); it is cleared after.</li>
+ *   <li>An optional {@link Builder#upcast transform} (upcasters) runs on every event before routing.</li>
  *   <li>Staleness per {@link StalenessPolicy}, a default and per event type.</li>
+ *   <li>Anything a handler throws, an {@code Error} included, fails its record only; an
+ *       {@code OutOfMemoryError} alone is rethrown and fails the batch.</li>
  *   <li>Once a record of a FIFO message group fails, the later records of that group in the batch
  *       fail without running. Groups (and messages without a group) run concurrently, up to
  *       {@link Builder#concurrency(int)} at a time; one group's records strictly in order.</li>
@@ -61,6 +65,7 @@ public final class EventListener implements AutoCloseable {
     private final Executor configuredExecutor;
     private final Clock clock;
     private final boolean debug;
+    private final UnaryOperator<EventRecord> upcast;
     private ExecutorService ownExecutor;
 
     private EventListener(Builder b, Map<String, Route> routes) {
@@ -71,6 +76,7 @@ public final class EventListener implements AutoCloseable {
         this.configuredExecutor = b.executor;
         this.clock = b.clock;
         this.debug = b.debug;
+        this.upcast = b.upcast;
     }
 
     public static Builder builder() {
@@ -125,11 +131,27 @@ public final class EventListener implements AutoCloseable {
                     r = RecordResult.failed(m.messageId(), null, RecordResult.Reason.EARLIER_IN_GROUP_FAILED,
                             "an earlier record of group " + m.messageGroupId() + " failed");
                 } else {
-                    r = handleOne(m);
+                    r = handleSafely(m);
                     groupFailed = r.isFailure();
                 }
                 results.set(i, r);
             }
+        }
+    }
+
+    /**
+     * One record, whatever goes wrong: anything thrown fails this record only. An
+     * OutOfMemoryError alone is rethrown (the process cannot be trusted to go on; the whole batch
+     * is then retried by the queue).
+     */
+    private RecordResult handleSafely(QueueMessage m) {
+        try {
+            return handleOne(m);
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Throwable t) {
+            log.error("messageId={} failed unexpectedly", m.messageId(), t);
+            return RecordResult.failed(m.messageId(), null, RecordResult.Reason.HANDLER_FAILED, t.getClass().getName());
         }
     }
 
@@ -142,6 +164,18 @@ public final class EventListener implements AutoCloseable {
             log.error("messageId={} is not a readable event: {}", m.messageId(), e.getMessage());
             log.debug("messageId={} body: {}", m.messageId(), m.body());
             return RecordResult.failed(m.messageId(), null, RecordResult.Reason.UNREADABLE_BODY, e.getMessage());
+        }
+        if (upcast != null) {
+            try {
+                event = Objects.requireNonNull(upcast.apply(event), "upcast returned null");
+            } catch (OutOfMemoryError e) {
+                throw e;
+            } catch (Throwable t) {
+                // Exceptions of the upcast package name the event and step, never the payload.
+                log.error("messageId={} {} could not be upcast: {}", m.messageId(), event, t.toString());
+                return RecordResult.failed(m.messageId(), event.eventType(), RecordResult.Reason.UPCAST_FAILED,
+                        t.getClass().getName());
+            }
         }
         if (debug) {
             log.info("messageId={} received {}", m.messageId(), event);
@@ -178,7 +212,10 @@ public final class EventListener implements AutoCloseable {
             log.error("messageId={} payload of {} cannot be bound: {}", m.messageId(), event, e.getMessage());
             return RecordResult.failed(m.messageId(), event.eventType(), RecordResult.Reason.UNREADABLE_PAYLOAD,
                     e.getMessage());
-        } catch (Exception e) {
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Throwable e) {
+            // Errors too (an AssertionError, a NoClassDefFoundError, a StackOverflowError): one record's.
             log.warn("messageId={} handler for {} failed", m.messageId(), event, e);
             return RecordResult.failed(m.messageId(), event.eventType(), RecordResult.Reason.HANDLER_FAILED,
                     e.getClass().getName());
@@ -239,7 +276,7 @@ public final class EventListener implements AutoCloseable {
     /**
      * Configures an {@link EventListener}; {@link #build()} resolves aliases and rejects cycles and
      * aliases to nothing. Defaults: no staleness limit, concurrency 10, the system UTC clock,
-     * debug off, the listener's own daemon threads.
+     * debug off, no upcast, the listener's own daemon threads.
      */
     public static final class Builder {
         private final Map<String, Route> handlers = new LinkedHashMap<>();
@@ -250,6 +287,7 @@ public final class EventListener implements AutoCloseable {
         private Executor executor;
         private Clock clock = Clock.systemUTC();
         private boolean debug;
+        private UnaryOperator<EventRecord> upcast;
         private final List<InvalidRoutingException> errors = new ArrayList<>();
 
         private Builder() {
@@ -316,6 +354,17 @@ public final class EventListener implements AutoCloseable {
 
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * A transform of every event after it is parsed and before it is routed, its staleness
+         * judged and its payload bound, e.g. {@code Upcasters.asFunction()} so that handlers see
+         * the latest schema. Routing uses the transformed eventType. A transform that throws
+         * fails the record ({@link RecordResult.Reason#UPCAST_FAILED}).
+         */
+        public Builder upcast(UnaryOperator<EventRecord> transform) {
+            this.upcast = Objects.requireNonNull(transform, "transform");
             return this;
         }
 

@@ -31,7 +31,9 @@ public record RecordResult(String messageId, Status status, String eventType, Op
         UNREADABLE_BODY,
         /** The payload could not be bound to the handler's payload type. */
         UNREADABLE_PAYLOAD,
-        /** The handler threw. */
+        /** The listener's record transform ({@code upcast}) threw. */
+        UPCAST_FAILED,
+        /** The handler threw (an exception or an error other than OutOfMemoryError). */
         HANDLER_FAILED,
         /** An earlier record of the same FIFO message group failed in this batch; not run. */
         EARLIER_IN_GROUP_FAILED

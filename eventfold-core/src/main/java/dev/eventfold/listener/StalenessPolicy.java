@@ -34,10 +34,24 @@ public record StalenessPolicy(Optional<Duration> maxAge, OnStale onStale) {
 
     /**
      * An event's age as the reference computes it: now minus occurredAt, and 0 when occurredAt
-     * is missing, unparseable or in the future (clock skew must not make events stale).
+     * is missing, unparseable or in the future (clock skew must not make events stale, WIRE.md
+     * section 7). Saturates at {@link Long#MAX_VALUE} for an occurredAt so far in the past that
+     * the milliseconds do not fit a long (e.g. {@code -999999999-01-01T00:00:00Z}): such an event
+     * is as stale as can be, and one odd timestamp must not fail its batch.
      */
     public static long ageMillis(Optional<Instant> occurredAt, Instant now) {
-        return occurredAt.map(at -> Math.max(0L, Duration.between(at, now).toMillis())).orElse(0L);
+        return occurredAt.map(at -> ageMillis(at, now)).orElse(0L);
+    }
+
+    private static long ageMillis(Instant at, Instant now) {
+        if (!at.isBefore(now)) {
+            return 0L;
+        }
+        try {
+            return Duration.between(at, now).toMillis();
+        } catch (ArithmeticException tooOld) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** True when an event of this age is stale under this policy. */

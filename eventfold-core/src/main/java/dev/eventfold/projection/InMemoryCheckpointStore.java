@@ -3,9 +3,12 @@ package dev.eventfold.projection;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.Keys;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A thread-safe {@link CheckpointStore} in memory. Its transactional form takes
@@ -15,8 +18,20 @@ import java.util.Map;
  *
  * <pre>{@code
  * InMemoryCheckpointStore checkpoints = new InMemoryCheckpointStore();
- * Projector p = Projector.builder("balances", store).transactional(checkpoints, e -> List.of(() -> apply(e))).build();
+ * Projector p = Projector.builder("balances", store)
+ *     .transactional(checkpoints, e -> List.of(InMemoryCheckpointStore.write(
+ *         () -> balances.merge(e.aggregateId(), amount(e), Long::sum),      // apply
+ *         () -> balances.merge(e.aggregateId(), -amount(e), Long::sum))))   // undo
+ *     .build();
  * }</pre>
+ *
+ * <h2>All or nothing</h2>
+ * When a write throws, the checkpoint does not move and the writes that already ran are undone,
+ * last first, so the read model is as before the call: give each write its undo with
+ * {@link #write(Runnable, Runnable)}. A plain {@link Runnable} cannot be undone: a call whose
+ * later write throws after a plain one ran fails with {@link PartialWriteException} (the read
+ * model then holds that write's effect; the checkpoint still did not move). A call whose writes
+ * are all plain is all or nothing only if just its last write can throw.
  */
 public final class InMemoryCheckpointStore implements TransactionalCheckpointStore<Runnable> {
     private final Map<String, Long> versions = new HashMap<>();
@@ -31,7 +46,13 @@ public final class InMemoryCheckpointStore implements TransactionalCheckpointSto
         advanceWith(projection, aggregate, expectedVersion, newVersion, List.of());
     }
 
-    /** Runs {@code writes} in order and advances, once the checkpoint is found at {@code expectedVersion}. */
+    /**
+     * Runs {@code writes} in order and advances, once the checkpoint is found at
+     * {@code expectedVersion}; when a write throws, undoes the ones that ran (see the class doc)
+     * and rethrows, leaving the checkpoint where it was.
+     *
+     * @throws PartialWriteException a write threw after a write without an undo had run
+     */
     @Override
     public synchronized void advanceWith(String projection, AggregateRef aggregate, long expectedVersion,
                                          long newVersion, List<Runnable> writes) {
@@ -43,10 +64,48 @@ public final class InMemoryCheckpointStore implements TransactionalCheckpointSto
         if (versions.getOrDefault(key, 0L) != expectedVersion) {
             throw new CheckpointConflictException(projection, aggregate, expectedVersion);
         }
+        Deque<Runnable> done = new ArrayDeque<>(writes.size());
         for (Runnable w : writes) {
-            w.run();
+            try {
+                w.run();
+            } catch (RuntimeException e) {
+                undo(projection, aggregate, done, e);
+                throw e;
+            }
+            done.push(w);
         }
         versions.put(key, newVersion);
+    }
+
+    /** A write that can be undone: {@code apply} runs in the transaction, {@code undo} reverts it if a later write fails. */
+    public static Runnable write(Runnable apply, Runnable undo) {
+        return new UndoableWrite(Objects.requireNonNull(apply, "apply"), Objects.requireNonNull(undo, "undo"));
+    }
+
+    private static void undo(String projection, AggregateRef aggregate, Deque<Runnable> done, RuntimeException cause) {
+        int kept = 0;
+        for (Runnable w : done) {   // last applied first
+            if (w instanceof UndoableWrite u) {
+                try {
+                    u.undo.run();
+                } catch (RuntimeException undoFailed) {
+                    cause.addSuppressed(undoFailed);
+                    kept++;
+                }
+            } else {
+                kept++;
+            }
+        }
+        if (kept > 0) {
+            throw new PartialWriteException(projection, aggregate, kept, cause);
+        }
+    }
+
+    private record UndoableWrite(Runnable apply, Runnable undo) implements Runnable {
+        @Override
+        public void run() {
+            apply.run();
+        }
     }
 
     /** Forgets a projection's checkpoints, so that it is rebuilt from the first event. */

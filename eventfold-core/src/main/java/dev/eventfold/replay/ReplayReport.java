@@ -21,14 +21,33 @@ import java.util.TreeMap;
 public record ReplayReport(String selection, boolean dryRun, long matched, long published,
                            List<ReplaySink.Failure> failures, long skippedMalformed, boolean completed,
                            Duration elapsed, Map<String, Long> countsByType, ReplayCheckpoint checkpoint) {
+    /** Exit code: the whole selection was published, nothing failed, nothing skipped. */
+    public static final int EXIT_OK = 0;
+    /** Exit code: the sink refused events or the replay stopped before the end (resume to continue). */
+    public static final int EXIT_INCOMPLETE = 1;
+    /**
+     * Exit code: the selection was gone through without failures, but corrupt items were skipped
+     * ({@code skippedMalformed > 0}, named in the log by pk and sk): those events were not
+     * republished. Run {@code eventfold verify} to find them.
+     */
+    public static final int EXIT_SKIPPED_MALFORMED = 3;
+
     public ReplayReport {
         failures = List.copyOf(failures);
         countsByType = Map.copyOf(countsByType);
     }
 
-    /** 0 when complete without failures, 1 otherwise: for scripts. */
+    /**
+     * For scripts: {@value #EXIT_OK} when complete without failures or skipped items;
+     * {@value #EXIT_INCOMPLETE} when events failed or the replay stopped early (whether or not
+     * items were skipped too); {@value #EXIT_SKIPPED_MALFORMED} when complete but corrupt items
+     * were skipped.
+     */
     public int exitCode() {
-        return completed && failures.isEmpty() ? 0 : 1;
+        if (!completed || !failures.isEmpty()) {
+            return EXIT_INCOMPLETE;
+        }
+        return skippedMalformed > 0 ? EXIT_SKIPPED_MALFORMED : EXIT_OK;
     }
 
     /** One line for a terminal. */

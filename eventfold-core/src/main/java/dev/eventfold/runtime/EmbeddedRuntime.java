@@ -69,6 +69,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
     private int failedAttempts;
     private volatile Thread worker;
     private volatile boolean running;
+    private volatile boolean closed;
 
     private EmbeddedRuntime(Builder b) {
         Map<String, InMemoryQueue> made = new LinkedHashMap<>();
@@ -106,6 +107,9 @@ public final class EmbeddedRuntime implements AutoCloseable {
 
     private void onAppend(List<EventRecord> records) {
         // Called under the store's per-aggregate lock: keep it short, just record the change.
+        if (closed) {
+            return;
+        }
         for (EventRecord r : records) {
             stream.add(StreamRecord.insert(Long.toString(sequence.incrementAndGet()), EventJson.toItemJson(r)));
         }
@@ -220,11 +224,17 @@ public final class EmbeddedRuntime implements AutoCloseable {
         return this;
     }
 
-    /** Stops the background thread (waiting for its current step) and the listeners' threads. */
+    /**
+     * Stops the background thread, if started (interrupting it and waiting up to 5 s for its
+     * current step), the fan-out's threads, and the threads of every listener given to the
+     * builder: the runtime owns its listeners, which cannot be used after. Appends made after
+     * close are ignored (the store cannot forget its hook). Idempotent.
+     */
     @Override
     public void close() {
         Thread t;
         synchronized (this) {
+            closed = true;
             running = false;
             t = worker;
             worker = null;
@@ -238,6 +248,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
             }
         }
         fanOut.close();
+        listeners.values().forEach(EventListener::close);
     }
 
     /**

@@ -9,7 +9,10 @@ import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.NewEvent;
 import dev.eventfold.core.json.EventJson;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.store.InMemoryEventStore;
+import dev.eventfold.upcast.Upcasters;
+import dev.eventfold.upcast.UpcastingEventStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -192,6 +195,59 @@ class AggregateRepositoryTest {
         void snapshot_keys_sort_by_version_and_never_look_like_events() {
             assertThat(Snapshot.sk(42)).isEqualTo("SNAP#000000042");
             assertThat(Snapshot.sk(42)).doesNotStartWith("EVT#");
+        }
+    }
+
+    @Nested
+    class AppendedEventsInAnOldSchema {
+        /** Schema 1 of Wallet.Funded carried cents; schema 2 carries the amount. */
+        final Upcasters centsToAmount = Upcasters.builder().register("Wallet.Funded", 1, p -> {
+            ObjectNode o = p.deepCopy();
+            o.put("amount", o.remove("amountCents").longValue() / 100);
+            return o;
+        }).build();
+
+        final AggregateType<Long> balance = AggregateType.<Long>builder(Wallets.TYPE).initialState(0L)
+                .evolve((b, e) -> b + e.payload().path("amount").asLong())
+                .snapshots(SnapshotPolicy.everyEvents(2), SnapshotCodec.jackson(Long.class, 1)).build();
+
+        @Test
+        void the_snapshot_the_policy_writes_after_a_command_equals_a_full_fold_of_the_upcast_events() {
+            UpcastingEventStore reads = new UpcastingEventStore(store, centsToAmount);
+            InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+            var repo = AggregateRepository.builder(reads, balance).snapshotStore(snapshots).build();
+            // A service still emitting the old schema.
+            Decider<Long, Long> fundInCents = (cents, b) -> Decision.accept(
+                    DecidedEvent.of("Wallet.Funded", Map.of("amountCents", cents)).withSchemaVersion(1));
+            var h = CommandHandler.builder(repo, fundInCents).build();
+
+            h.handle(wal, "c1", 1_000L);
+            CommandResult<Long> second = h.handle(wal, "c2", 2_500L);
+
+            assertThat(second.state().state()).isEqualTo(35L);
+            Snapshot written = snapshots.latest(wal).orElseThrow();
+            assertThat(written.version()).isEqualTo(2);
+            var fullFold = AggregateRepository.builder(reads, AggregateType.<Long>builder(Wallets.TYPE).initialState(0L)
+                    .evolve(balance.evolver()).build()).build().load(wal);
+            assertThat(written.state()).isEqualTo(EventJson.toPayload(fullFold.state()));
+            assertThat(repo.load(wal).state()).isEqualTo(35L);
+            // The stored items keep their schema; the result's events are as stored.
+            assertThat(second.events()).singleElement().satisfies(e -> assertThat(e.schemaVersion()).isEqualTo(1));
+            assertThat(store.getEvent(wal, 2)).get().satisfies(e -> assertThat(e.payload().has("amountCents")).isTrue());
+        }
+
+        @Test
+        void applied_upcasts_records_as_stored_and_leaves_latest_ones_alone() {
+            UpcastingEventStore reads = new UpcastingEventStore(store, centsToAmount);
+            var repo = AggregateRepository.builder(reads, balance).snapshotStore(new InMemorySnapshotStore()).build();
+            AggregateState<Long> before = repo.load(wal);
+            store.appendEvents(wal, 0, List.of(
+                    NewEvent.builder().eventId("old").eventType("Wallet.Funded").schemaVersion(1)
+                            .payload(Map.of("amountCents", 700)).build(),
+                    NewEvent.builder().eventId("new").eventType("Wallet.Funded").schemaVersion(2)
+                            .payload(Map.of("amount", 3)).build()));
+            List<EventRecord> asStored = store.readEvents(dev.eventfold.store.EventQuery.of(wal)).toList();
+            assertThat(repo.applied(before, asStored).state()).isEqualTo(10L);
         }
     }
 }

@@ -196,6 +196,89 @@ class CommandHandlerTest {
         }
 
         @Test
+        void a_command_retried_more_than_look_behind_events_after_the_latest_snapshot_appends_once() {
+            InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+            var repo = AggregateRepository.builder(memory, Wallets.snapshotted(10)).snapshotStore(snapshots).build();
+            var h = CommandHandler.<Command, Wallet>builder(repo, Wallets::decide).build();
+            assertThat(h.handle(wal, "cmd-1", new Fund(100)).outcome()).isEqualTo(CommandResult.Outcome.APPENDED);
+            for (int i = 0; i < 150; i++) {
+                h.handle(wal, "other-" + i, new Fund(1));
+            }
+            assertThat(snapshots.latest(wal)).get().extracting(Snapshot::version).isEqualTo(150L);
+
+            CommandResult<Wallet> again = h.handle(wal, "cmd-1", new Fund(100));
+
+            assertThat(again.outcome()).isEqualTo(CommandResult.Outcome.ALREADY_HANDLED);
+            assertThat(again.events()).isEmpty();
+            assertThat(again.state().state()).isEqualTo(new Wallet(250, 151));
+            assertThat(stored()).hasSize(151);
+            assertThat(memory.currentVersion(wal)).isEqualTo(151);
+        }
+
+        @Test
+        void a_command_rejected_now_but_handled_before_is_already_handled_and_writes_nothing() {
+            InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+            AtomicInteger lookups = new AtomicInteger();
+            EventStore counting = new Delegating(memory, req -> { }) {
+                @Override
+                public Optional<AppendResult> findAppend(AggregateRef aggregate, String idempotencyKey) {
+                    lookups.incrementAndGet();
+                    return super.findAppend(aggregate, idempotencyKey);
+                }
+            };
+            // A snapshot after every event and no look-behind: only the store's record can recognise the retry.
+            var repo = AggregateRepository.builder(counting, Wallets.snapshotted(1)).snapshotStore(snapshots).build();
+            var h = CommandHandler.<Command, Wallet>builder(repo, Wallets::decide).lookBehind(0).build();
+            h.handle(wal, "cmd-fund", new Fund(100));
+            assertThat(h.handle(wal, "cmd-w", new Withdraw(100)).outcome()).isEqualTo(CommandResult.Outcome.APPENDED);
+            AggregateHead before = memory.getHead(wal).orElseThrow();
+
+            // The balance is 0 now: deciding again would refuse the withdrawal.
+            CommandResult<Wallet> again = h.handle(wal, "cmd-w", new Withdraw(100));
+
+            assertThat(again.outcome()).isEqualTo(CommandResult.Outcome.ALREADY_HANDLED);
+            assertThat(again.state().state()).isEqualTo(new Wallet(0, 2));
+            assertThat(lookups).hasValue(1);
+            assertThat(memory.getHead(wal)).contains(before);
+            assertThat(stored()).hasSize(2);
+        }
+
+        @Test
+        void a_new_command_that_is_rejected_still_throws_after_one_lookup() {
+            var repo = AggregateRepository.builder(memory, Wallets.type()).build();
+            var h = CommandHandler.<Command, Wallet>builder(repo, Wallets::decide).build();
+            assertThatThrownBy(() -> h.handle(wal, "cmd-new", new Withdraw(1)))
+                    .isInstanceOf(CommandRejectedException.class);
+            assertThat(memory.getHead(wal)).isEmpty();
+        }
+
+        @Test
+        void a_command_that_decides_otherwise_now_but_was_handled_before_is_already_handled() {
+            InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+            var repo = AggregateRepository.builder(memory, Wallets.snapshotted(1)).snapshotStore(snapshots).build();
+            // "Top up to 100": the amount depends on the state, so a retry decides another event.
+            Decider<Command, Wallet> topUp = (c, w) -> w.balance() >= 100 ? Decision.none()
+                    : Decision.accept(DecidedEvent.of("Wallet.Funded", Map.of("amount", 100 - w.balance())));
+            var h = CommandHandler.<Command, Wallet>builder(repo, topUp).lookBehind(0).build();
+            var fund = CommandHandler.<Command, Wallet>builder(repo, Wallets::decide).lookBehind(0).build();
+            fund.handle(wal, "cmd-seed", new Fund(30));
+            assertThat(h.handle(wal, "cmd-top", new Noop()).outcome()).isEqualTo(CommandResult.Outcome.APPENDED);
+            fund.handle(wal, "cmd-spend", new Withdraw(60));
+
+            // Balance 40: the top-up would now append 60 under the same command id.
+            CommandResult<Wallet> differently = h.handle(wal, "cmd-top", new Noop());
+            assertThat(differently.outcome()).isEqualTo(CommandResult.Outcome.ALREADY_HANDLED);
+            assertThat(stored()).hasSize(3);
+
+            // Balance back over 100: the top-up would now decide nothing.
+            fund.handle(wal, "cmd-refill", new Fund(100));
+            CommandResult<Wallet> nothing = h.handle(wal, "cmd-top", new Noop());
+            assertThat(nothing.outcome()).isEqualTo(CommandResult.Outcome.ALREADY_HANDLED);
+            assertThat(stored()).hasSize(4);
+            assertThat(h.handle(wal, "cmd-top-2", new Noop()).outcome()).isEqualTo(CommandResult.Outcome.NO_CHANGE);
+        }
+
+        @Test
         void a_lost_append_response_is_retried_with_the_same_request_and_lands_once() {
             AtomicInteger calls = new AtomicInteger();
             EventStore lossy = new Delegating(memory, req -> { }) {

@@ -492,13 +492,12 @@ class DispatcherTest {
             }).build();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
-                Future<DispatchResult> first = pool.submit(() -> gated.dispatchEvent(funded(0).toBuilder()
-                        .eventId("evt-first").build()));
+                Future<DispatchResult> first = pool.submit(() -> gated.dispatchEvent(funded(100)));
                 firstAppendEntered.await();
                 List<Future<DispatchResult>> queued = new ArrayList<>();
                 for (int i = 1; i <= 3; i++) {
-                    String id = "evt-queued-" + i;
-                    queued.add(pool.submit(() -> gated.dispatchEvent(funded(1).toBuilder().eventId(id).build())));
+                    long amount = 100 + i;
+                    queued.add(pool.submit(() -> gated.dispatchEvent(funded(amount))));
                     while (gated.pendingDispatches(WALLET) < i) {
                         Thread.onSpinWait(); // wait until it is queued, so the order is known
                     }
@@ -510,13 +509,60 @@ class DispatcherTest {
                 for (Future<DispatchResult> f : queued) {
                     rs.add(f.get());
                 }
-                assertThat(rs).extracting(DispatchResult::eventId)
-                        .containsExactly("evt-queued-1", "evt-queued-2", "evt-queued-3");
                 assertThat(rs).extracting(DispatchResult::version).containsExactly(2L, 3L, 4L);
-                assertThat(rs).extracting(DispatchResult::idempotencyKey).containsOnly("evt-queued-1");
+                assertThat(rs).extracting(DispatchResult::eventId).doesNotHaveDuplicates();
+                assertThat(rs).extracting(DispatchResult::idempotencyKey).containsOnly(rs.get(0).eventId());
                 assertThat(store.requests).extracting(r -> r.events().size()).containsExactly(1, 3);
-                assertThat(store.events(WALLET)).extracting(EventRecord::eventId)
-                        .containsExactly("evt-first", "evt-queued-1", "evt-queued-2", "evt-queued-3");
+                assertThat(store.events(WALLET)).extracting(e -> e.payload().get("amount").longValue())
+                        .containsExactly(100L, 101L, 102L, 103L);
+                assertThat(store.events(WALLET).subList(1, 4)).extracting(EventRecord::eventId)
+                        .containsExactlyElementsOf(rs.stream().map(DispatchResult::eventId).toList());
+            } finally {
+                releaseFirstAppend.countDown();
+                pool.shutdownNow();
+            }
+        }
+
+        @Test
+        void dispatches_with_ids_of_the_callers_own_are_never_combined_so_each_keeps_its_idempotency_record()
+                throws Exception {
+            CountDownLatch firstAppendEntered = new CountDownLatch(1);
+            CountDownLatch releaseFirstAppend = new CountDownLatch(1);
+            AtomicInteger calls = new AtomicInteger();
+            Dispatcher gated = Dispatcher.builder(new Delegating(store) {
+                @Override
+                public dev.eventfold.core.AppendResult append(dev.eventfold.store.AppendRequest request) {
+                    if (calls.getAndIncrement() == 0) {
+                        firstAppendEntered.countDown();
+                        try {
+                            releaseFirstAppend.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return inner.append(request);
+                }
+            }).build();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                Future<DispatchResult> first = pool.submit(() -> gated.dispatchEvent(funded(0)));
+                firstAppendEntered.await();
+                List<Future<DispatchResult>> mine = new ArrayList<>();
+                for (int i = 1; i <= 3; i++) {
+                    String id = "evt-caller-" + i;
+                    mine.add(pool.submit(() -> gated.dispatchEvent(funded(1).toBuilder().eventId(id).build())));
+                }
+                Thread.sleep(50);
+                releaseFirstAppend.countDown();
+                first.get();
+                for (Future<DispatchResult> f : mine) {
+                    f.get();
+                }
+
+                assertThat(store.requests).extracting(r -> r.events().size()).containsOnly(1);
+                for (int i = 1; i <= 3; i++) {
+                    assertThat(store.findAppend(WALLET, "evt-caller-" + i)).isPresent();
+                }
             } finally {
                 releaseFirstAppend.countDown();
                 pool.shutdownNow();

@@ -31,12 +31,18 @@ class StreamFanOutTest {
     static final class Recording implements QueuePublisher, BusPublisher {
         final Map<String, List<List<QueueEntry>>> queueRequests = new ConcurrentHashMap<>();
         final List<List<BusEntry>> busRequests = new CopyOnWriteArrayList<>();
+        /** Entries the "queue" accepted, per queue, in the order it accepted them. */
+        final Map<String, List<QueueEntry>> accepted = new ConcurrentHashMap<>();
         Function<List<?>, List<EntryFailure>> failures = entries -> List.of();
 
         @Override
         public List<EntryFailure> send(String queueUrl, List<QueueEntry> entries) {
             queueRequests.computeIfAbsent(queueUrl, k -> new CopyOnWriteArrayList<>()).add(entries);
             List<EntryFailure> f = failures.apply(entries);
+            Set<String> failed = new HashSet<>();
+            f.forEach(x -> failed.add(x.id()));
+            entries.stream().filter(e -> !failed.contains(e.id()))
+                    .forEach(e -> accepted.computeIfAbsent(queueUrl, k -> new CopyOnWriteArrayList<>()).add(e));
             return f;
         }
 
@@ -165,7 +171,7 @@ class StreamFanOutTest {
             Set<String> unique = new HashSet<>();
             sent.forEach(e -> unique.add(e.id()));
             assertThat(unique).hasSize(ids.length);
-            // The deduplication id is still the real eventId.
+            // The deduplication id is still the real eventId where SQS takes it.
             assertThat(publisher.delivered(FIFO).get(0).messageDeduplicationId()).contains("evt/1");
         }
     }
@@ -175,12 +181,14 @@ class StreamFanOutTest {
         @Test
         void small_events_go_ten_to_a_request_in_stream_order() {
             FanOutOutcome out = fanOut().build().handle(events(25, 10));
-            assertThat(publisher.queueRequests.get(FIFO)).extracting(List::size).containsExactly(10, 10, 5);
+            assertThat(publisher.queueRequests.get(STANDARD)).extracting(List::size).containsExactly(10, 10, 5);
             assertThat(publisher.busRequests).extracting(List::size).containsExactly(10, 10, 5);
             assertThat(publisher.delivered(STANDARD)).extracting(e -> EventJson.parse(e.body()).get("eventId").asText())
                     .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 25).mapToObj(i -> "evt-" + i).toList());
-            assertThat(out.requests()).containsEntry("queue:" + FIFO, 3).containsEntry("bus:" + BUS, 3);
-            assertThat(out.totalRequests()).isEqualTo(9);
+            // The FIFO queue takes one entry per group per request: 3 groups of 9, 8 and 8 events.
+            assertThat(out.requests()).containsEntry("queue:" + STANDARD, 3).containsEntry("bus:" + BUS, 3)
+                    .containsEntry("queue:" + FIFO, 9);
+            assertThat(out.totalRequests()).isEqualTo(15);
         }
 
         @Test
@@ -224,9 +232,12 @@ class StreamFanOutTest {
             assertThat(out.failures()).extracting(DeliveryFailure::reason).containsOnly(DeliveryFailure.Reason.TOO_LARGE);
             assertThat(out.failures()).extracting(DeliveryFailure::destination)
                     .containsExactlyInAnyOrder("queue:" + FIFO, "queue:" + STANDARD, "bus:" + BUS);
-            // The record before it went everywhere; nothing after it was sent.
+            // The record before it went everywhere; nothing after it was sent to the standard queue,
+            // while the FIFO queue stops only the big event's group (agg-9).
+            assertThat(publisher.delivered(STANDARD)).extracting(e -> EventJson.parse(e.body()).get("eventId").asText())
+                    .containsExactly("evt-0");
             assertThat(publisher.delivered(FIFO)).extracting(QueueEntry::messageDeduplicationId)
-                    .containsExactly(Optional.of("evt-0"));
+                    .containsExactlyInAnyOrder(Optional.of("evt-0"), Optional.of("evt-1"), Optional.of("evt-2"));
         }
     }
 
@@ -268,9 +279,14 @@ class StreamFanOutTest {
                 assertThat(f.reason()).isEqualTo(DeliveryFailure.Reason.REJECTED);
                 assertThat(f.detail()).contains("InvalidParameterValue");
             });
-            // A queue stops at its failed record: later ones would overtake it on a FIFO queue.
-            assertThat(publisher.queueRequests.get(FIFO)).extracting(List::size).containsExactly(10, 10);
+            // A standard queue stops at its failed record; the bus (no failure) sends everything.
+            assertThat(publisher.queueRequests.get(STANDARD)).extracting(List::size).containsExactly(10, 10);
             assertThat(publisher.busRequests).extracting(List::size).containsExactly(10, 10, 5);
+            // The FIFO queue stops the failed record's group (agg-1) only: nothing of agg-1 after evt-13.
+            assertThat(publisher.accepted.get(FIFO)).extracting(e -> e.messageDeduplicationId().get())
+                    .doesNotContain("evt-13", "evt-16", "evt-19", "evt-22").contains("evt-10", "evt-24", "evt-23");
+            assertThat(publisher.delivered(FIFO)).extracting(e -> e.messageDeduplicationId().get())
+                    .doesNotContain("evt-16", "evt-19", "evt-22");
             assertThat(sleeps).isEmpty();
         }
 
@@ -324,6 +340,102 @@ class StreamFanOutTest {
             assertThat(out.failures()).singleElement()
                     .satisfies(f -> assertThat(f.reason()).isEqualTo(DeliveryFailure.Reason.MALFORMED_EVENT));
             assertThat(publisher.delivered(STANDARD)).hasSize(2);
+        }
+    }
+
+    @Nested
+    class FifoOrder {
+        /** Several events of one aggregate (and one of another), interleaved as a stream has them. */
+        List<StreamRecord> oneAggregateMostly() {
+            List<StreamRecord> out = new ArrayList<>();
+            for (int v = 1; v <= 4; v++) {
+                out.add(StreamRecord.insert("a" + v, item("wal_a", v, "evt-a" + v, "t")));
+            }
+            out.add(2, StreamRecord.insert("b1", item("wal_b", 1, "evt-b1", "t")));
+            return out;
+        }
+
+        static List<String> dedupIds(List<QueueEntry> entries) {
+            return entries.stream().map(e -> e.messageDeduplicationId().get()).toList();
+        }
+
+        @Test
+        void a_retried_first_entry_is_not_overtaken_by_later_entries_of_its_group() {
+            Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+            publisher.failures = entries -> entries.stream().map(QueueEntry.class::cast)
+                    .filter(e -> e.messageDeduplicationId().orElse("").equals("evt-a1") && failedOnce.add("evt-a1"))
+                    .map(e -> new EntryFailure(e.id(), "InternalError", "try again", true)).toList();
+            FanOutOutcome out = fanOut().queues(List.of(FIFO)).bus(Optional.empty()).build().handle(oneAggregateMostly());
+
+            assertThat(out.allDelivered()).isTrue();
+            assertThat(failedOnce).containsExactly("evt-a1");
+            // The queue accepted the aggregate's events in version order, the retried one first.
+            assertThat(dedupIds(publisher.accepted.get(FIFO))).filteredOn(id -> id.startsWith("evt-a"))
+                    .containsExactly("evt-a1", "evt-a2", "evt-a3", "evt-a4");
+            // No request ever held two entries of one group.
+            assertThat(publisher.queueRequests.get(FIFO)).allSatisfy(request -> assertThat(request)
+                    .extracting(e -> e.messageGroupId().get()).doesNotHaveDuplicates());
+            // [a1, b1], the retry [a1], then a2, a3, a4 one request after another.
+            assertThat(publisher.queueRequests.get(FIFO)).extracting(List::size).containsExactly(2, 1, 1, 1, 1);
+            assertThat(out.requests()).containsEntry("queue:" + FIFO, 5);
+        }
+
+        @Test
+        void a_group_whose_entry_fails_stops_there_and_the_first_undelivered_record_is_reported() {
+            publisher.failures = entries -> entries.stream().map(QueueEntry.class::cast)
+                    .filter(e -> e.messageDeduplicationId().orElse("").equals("evt-a2"))
+                    .map(e -> new EntryFailure(e.id(), "InvalidParameterValue", "no", false)).toList();
+            FanOutOutcome out = fanOut().queues(List.of(FIFO)).bus(Optional.empty()).build().handle(oneAggregateMostly());
+
+            assertThat(out.firstFailedSequenceNumber()).contains("a2");
+            assertThat(out.failures()).singleElement().satisfies(f -> {
+                assertThat(f.eventId()).isEqualTo("evt-a2");
+                assertThat(f.reason()).isEqualTo(DeliveryFailure.Reason.REJECTED);
+            });
+            assertThat(dedupIds(publisher.delivered(FIFO))).containsExactly("evt-a1", "evt-b1", "evt-a2");
+            assertThat(dedupIds(publisher.accepted.get(FIFO))).containsExactly("evt-a1", "evt-b1");
+        }
+
+        @Test
+        void groups_interleave_and_the_requests_are_as_many_as_the_largest_group() {
+            FanOutOutcome out = fanOut().queues(List.of(FIFO)).bus(Optional.empty()).build().handle(events(30, 10));
+            assertThat(out.allDelivered()).isTrue();
+            // 3 groups of 10: each request carries one entry of each, in stream order.
+            assertThat(publisher.queueRequests.get(FIFO)).hasSize(10).allSatisfy(request -> assertThat(request)
+                    .extracting(e -> e.messageGroupId().get()).containsExactly("agg-0", "agg-1", "agg-2"));
+            assertThat(dedupIds(publisher.delivered(FIFO))).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, 30).mapToObj(i -> "evt-" + i).toList());
+        }
+
+        @Test
+        void group_and_deduplication_ids_sqs_would_refuse_get_a_stable_hash_form() {
+            String longId = "w".repeat(129);
+            fanOut().queues(List.of(FIFO)).build().handle(List.of(
+                    StreamRecord.insert("1", item("wallet of ann", 1, "evt 1", "t")),
+                    StreamRecord.insert("2", item(longId, 1, "evt-" + "é".repeat(3), "t")),
+                    StreamRecord.insert("3", item("wal_1!#{~}", 1, "evt-3", "t"))));
+            List<QueueEntry> sent = publisher.delivered(FIFO);
+            assertThat(sent).extracting(e -> e.messageGroupId().get()).containsExactly(
+                    FifoIds.hashed("h-", "wallet of ann"), FifoIds.hashed("h-", longId), "wal_1!#{~}");
+            assertThat(sent).extracting(e -> e.messageDeduplicationId().get()).containsExactly(
+                    FifoIds.hashed("h-", "evt 1"), FifoIds.hashed("h-", "evt-ééé"), "evt-3");
+            assertThat(sent).allSatisfy(e -> {
+                assertThat(FifoIds.isValid(e.messageGroupId().get())).isTrue();
+                assertThat(FifoIds.isValid(e.messageDeduplicationId().get())).isTrue();
+            });
+        }
+
+        @Test
+        void fifo_ids_keep_valid_values_and_hash_the_others_the_same_way_every_time() {
+            String punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+            assertThat(FifoIds.of(punctuation)).isEqualTo(punctuation);
+            assertThat(FifoIds.of("a".repeat(128))).isEqualTo("a".repeat(128));
+            assertThat(FifoIds.of("a".repeat(129))).matches("h-[0-9a-f]{64}").isEqualTo(FifoIds.of("a".repeat(129)));
+            assertThat(FifoIds.of("")).matches("h-[0-9a-f]{64}");
+            assertThat(FifoIds.of("a b")).isNotEqualTo(FifoIds.of("a_b")).matches("h-[0-9a-f]{64}");
+            // SHA-256 of "abc", a published test vector: the hash form is the same in every process.
+            assertThat(FifoIds.hashed("h-", "abc"))
+                    .isEqualTo("h-ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
@@ -68,11 +69,26 @@ class IntegrityCheckerTest {
         void snapshots_checkpoints_and_unknown_items_are_counted_not_judged() {
             List<ObjectNode> items = items();
             items.add((ObjectNode) EventJson.parse("{\"pk\":\"AGG#wallet#a\",\"sk\":\"SNAP#000000003\",\"itemType\":\"snapshot\"}"));
-            items.add((ObjectNode) EventJson.parse("{\"pk\":\"PROJ#balances\",\"sk\":\"AGG#wallet#a\",\"version\":3}"));
+            items.add((ObjectNode) EventJson.parse("{\"pk\":\"PROJ#balances#AGG#wallet#a\",\"sk\":\"CHECKPOINT\",\"itemType\":\"checkpoint\",\"version\":3}"));
             IntegrityReport r = check(items);
             assertThat(r.isClean()).isTrue();
             assertThat(r.snapshotsSeen()).isEqualTo(1);
             assertThat(r.otherItems()).isEqualTo(1);
+        }
+
+        @Test
+        void idempotency_records_are_other_items_never_defects() {
+            List<ObjectNode> items = items();
+            items.add((ObjectNode) EventJson.parse("{\"pk\":\"AGG#wallet#a\",\"sk\":\"IDEM#cmd-1\",\"itemType\":\"idempotency\","
+                    + "\"firstVersion\":1,\"version\":1,\"firstEventId\":\"a-1\"}"));
+            items.add((ObjectNode) EventJson.parse("{\"pk\":\"AGG#wallet#a\",\"sk\":\"IDEM#cmd-2\",\"itemType\":\"idempotency\"}"));
+            // One for an aggregate with no events and no head: still only counted.
+            items.add((ObjectNode) EventJson.parse("{\"pk\":\"AGG#wallet#lonely\",\"sk\":\"IDEM#k\",\"itemType\":\"idempotency\"}"));
+            IntegrityReport r = check(items);
+            assertThat(r.defects()).isEmpty();
+            assertThat(r.otherItems()).isEqualTo(3);
+            assertThat(r.aggregatesChecked()).isEqualTo(1);
+            assertThat(r.eventsChecked()).isEqualTo(5);
         }
 
         @Test
@@ -116,6 +132,36 @@ class IntegrityCheckerTest {
                 assertThat(d.sk()).isEqualTo("HEAD");
                 assertThat(d.detail()).contains("7").contains("5");
             });
+        }
+
+        @Test
+        void a_recheck_replaces_a_flagged_aggregates_defects_and_keeps_those_that_persist() {
+            List<ObjectNode> items = items();
+            AggregateRef b = AggregateRef.of("wallet", "b");
+            seed(b, 2);
+            items.addAll(InMemoryItems.of(store).filter(i -> i.get("pk").asText().equals(b.pk())).toList());
+            item(items, "HEAD").put("currentVersion", 7);   // a's head, as a racing scan saw it
+            items.removeIf(i -> i.get("pk").asText().equals(b.pk()) && i.get("sk").asText().equals("EVT#000000001"));
+            IntegrityChecker checker = new IntegrityChecker("table");
+            items.forEach(checker::accept);
+            List<String> asked = new ArrayList<>();
+
+            IntegrityReport r = checker.report(pk -> {
+                asked.add(pk);
+                // Read again: a is fine, b still lacks version 1.
+                return Optional.of(IntegrityChecker.check("partition " + pk, InMemoryItems.of(store)
+                        .filter(i -> i.get("pk").asText().equals(pk))
+                        .filter(i -> !i.get("sk").asText().equals("EVT#000000001") || pk.equals(a.pk()))));
+            });
+
+            assertThat(asked).containsExactly(a.pk(), b.pk());
+            assertThat(r.defects()).singleElement().satisfies(d -> {
+                assertThat(d.kind()).isEqualTo(Defect.Kind.VERSION_GAP);
+                assertThat(d.pk()).isEqualTo(b.pk());
+            });
+            assertThat(r.defectCount()).isEqualTo(1);
+            assertThat(r.itemsChecked()).isEqualTo(items.size());
+            assertThat(checker.report().defectCount()).as("without a recheck both stand").isEqualTo(2);
         }
 
         @Test

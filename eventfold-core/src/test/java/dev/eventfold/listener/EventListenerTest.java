@@ -144,6 +144,48 @@ class EventListenerTest {
         }
 
         @Test
+        void with_concurrency_each_record_runs_in_its_own_context_and_pool_threads_are_left_clean() throws Exception {
+            Map<String, EventContext> seen = new ConcurrentHashMap<>();
+            List<String> threads = new CopyOnWriteArrayList<>();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            java.util.concurrent.CountDownLatch poolRan = new java.util.concurrent.CountDownLatch(1);
+            try (EventListener l = listener().concurrency(4).executor(pool).on("Wallet.Funded", e -> {
+                seen.put(e.eventId(), EventContext.current());
+                threads.add(Thread.currentThread().getName());
+                if (Thread.currentThread().getName().startsWith("pool-")) {
+                    poolRan.countDown();
+                } else {
+                    // The calling thread waits for the pool to take a group, so both kinds of thread run records.
+                    poolRan.await(10, TimeUnit.SECONDS);
+                }
+            }).build()) {
+                List<QueueMessage> batch = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    // 6 groups of 2 records: groups run on the pool and on the calling thread.
+                    batch.add(QueueMessage.fifo("m" + i, body("Wallet.Funded", "evt-" + i, "wal_" + i % 6, i / 6 + 1,
+                            "2026-11-27T16:09:59.000Z"), "wal_" + i % 6));
+                }
+                for (int round = 0; round < 3; round++) {
+                    assertThat(l.handle(batch).failedMessageIds()).isEmpty();
+                }
+            }
+            assertThat(seen).hasSize(12).allSatisfy((id, ctx) ->
+                    assertThat(ctx).isEqualTo(new EventContext("corr-" + id, id, "user-1", "ten-1")));
+            assertThat(threads).hasSize(36).anyMatch(name -> name.startsWith("pool-"));
+            // Every pool thread is back to the empty context once the batches are done.
+            List<java.util.concurrent.Future<EventContext>> after = new ArrayList<>();
+            java.util.concurrent.ExecutorService check = pool;
+            for (int i = 0; i < 3; i++) {
+                after.add(check.submit(EventContext::current));
+            }
+            for (java.util.concurrent.Future<EventContext> f : after) {
+                assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(EventContext.EMPTY);
+            }
+            pool.shutdown();
+            assertThat(EventContext.current()).isEqualTo(EventContext.EMPTY);
+        }
+
+        @Test
         void the_context_is_cleared_after_a_failing_handler_too() {
             EventListener l = listener().concurrency(1).on("Wallet.Funded", e -> {
                 throw new IllegalStateException("boom");
@@ -173,6 +215,38 @@ class EventListenerTest {
                     QueueMessage.standard("m2", body("Wallet.Funded", "evt-2"))));
             assertThat(out.failedMessageIds()).containsExactly("m1");
             assertThat(out.failures().get(0).failure().get().detail()).contains("eventType");
+        }
+
+        @Test
+        void an_error_thrown_by_a_handler_fails_only_its_record() {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().concurrency(1).on("Wallet.Funded", e -> {
+                if (e.eventId().equals("evt-1")) {
+                    throw new AssertionError("a bug in the handler");
+                }
+                seen.add(e.eventId());
+            }).on("Wallet.Deep", e -> {
+                throw new StackOverflowError();
+            }).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Funded", "evt-1")),
+                    QueueMessage.standard("m2", body("Wallet.Deep", "evt-2")),
+                    QueueMessage.standard("m3", body("Wallet.Funded", "evt-3"))));
+            assertThat(out.failedMessageIds()).containsExactly("m1", "m2");
+            assertThat(out.results().get(0).failure()).hasValueSatisfying(f -> {
+                assertThat(f.reason()).isEqualTo(Reason.HANDLER_FAILED);
+                assertThat(f.detail()).isEqualTo(AssertionError.class.getName());
+            });
+            assertThat(seen).containsExactly("evt-3");
+            assertThat(EventContext.current()).isEqualTo(EventContext.EMPTY);
+        }
+
+        @Test
+        void an_out_of_memory_error_is_not_swallowed() {
+            EventListener l = listener().concurrency(1).on("Wallet.Funded", e -> {
+                throw new OutOfMemoryError("simulated");
+            }).build();
+            assertThatThrownBy(() -> l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Funded", "evt-1")))))
+                    .isInstanceOf(OutOfMemoryError.class);
         }
 
         @Test
@@ -361,9 +435,101 @@ class EventListenerTest {
         }
 
         @Test
+        void extreme_occurred_at_values_saturate_instead_of_failing_the_batch() {
+            Instant far = Instant.parse("-999999999-01-01T00:00:00Z");
+            assertThat(StalenessPolicy.ageMillis(java.util.Optional.of(far), NOW)).isEqualTo(Long.MAX_VALUE);
+            assertThat(StalenessPolicy.ageMillis(java.util.Optional.of(Instant.MAX), NOW)).isZero();
+            List<String> ran = new CopyOnWriteArrayList<>();
+            EventListener l = listener().concurrency(1).on("T", e -> ran.add(e.eventId()))
+                    .on("D", e -> ran.add(e.eventId() + " " + e.meta().stale()))
+                    .staleness(StalenessPolicy.of(Duration.ofDays(1), OnStale.SKIP))
+                    .staleness("D", StalenessPolicy.of(Duration.ofDays(1), OnStale.PROCESS_DEGRADED)).build();
+            BatchOutcome out = l.handle(List.of(
+                    QueueMessage.standard("m1", body("T", "e1", "w", 1, "+999999999-01-01T00:00:00Z")),
+                    QueueMessage.standard("m2", body("T", "e2", "w", 1, "-999999999-01-01T00:00:00Z")),
+                    QueueMessage.standard("m3", body("D", "e3", "w", 1, "-999999999-01-01T00:00:00Z")),
+                    QueueMessage.standard("m4", body("T", "e4"))));
+            assertThat(out.failedMessageIds()).isEmpty();
+            // The future one is fresh (age 0), the far past one is stale: skipped, or degraded.
+            assertThat(out.results()).extracting(RecordResult::status).containsExactly(Status.HANDLED,
+                    Status.SKIPPED_STALE, Status.HANDLED, Status.HANDLED);
+            assertThat(ran).containsExactly("e1", "e3 true", "e4");
+        }
+
+        @Test
         void on_stale_reads_the_reference_names() {
             assertThat(OnStale.fromWireName("process-degraded")).isEqualTo(OnStale.PROCESS_DEGRADED);
             assertThatThrownBy(() -> OnStale.fromWireName("drop")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Nested
+    class Upcasting {
+        /** The v2 shape of Wallet.Funded: an amount in units; schema 1 had amountCents. */
+        record FundedV2(java.math.BigDecimal amount, String currency) {
+        }
+
+        static String v1Body(String eventId) {
+            return EventJson.write(EventJson.toItemJson(EventRecord.builder().aggregate("wallet", "wal_1").version(1)
+                    .eventId(eventId).eventType("Wallet.Funded").schemaVersion(1).occurredAt("2026-11-27T16:09:59.000Z")
+                    .payload(EventJson.mapper().createObjectNode().put("amountCents", 1250)).build()));
+        }
+
+        static dev.eventfold.upcast.Upcasters upcasters() {
+            return dev.eventfold.upcast.Upcasters.builder().register("Wallet.Funded", 1, p -> {
+                ObjectNode o = p.deepCopy();
+                o.put("amount", new java.math.BigDecimal(o.remove("amountCents").bigIntegerValue()).movePointLeft(2));
+                o.put("currency", "EUR");
+                return o;
+            }).build();
+        }
+
+        @Test
+        void a_schema_1_body_reaches_a_typed_handler_in_the_v2_shape() {
+            List<FundedV2> payloads = new CopyOnWriteArrayList<>();
+            List<Integer> schemas = new CopyOnWriteArrayList<>();
+            EventListener l = listener().upcast(upcasters().asFunction())
+                    .on("Wallet.Funded", FundedV2.class, (funded, event) -> {
+                        payloads.add(funded);
+                        schemas.add(event.schemaVersion());
+                    }).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", v1Body("evt-1"))));
+            assertThat(out.failedMessageIds()).isEmpty();
+            assertThat(payloads).containsExactly(new FundedV2(new java.math.BigDecimal("12.50"), "EUR"));
+            assertThat(schemas).containsExactly(2);
+        }
+
+        @Test
+        void without_upcast_the_same_body_does_not_bind_to_the_v2_shape() {
+            List<FundedV2> payloads = new CopyOnWriteArrayList<>();
+            EventListener l = listener().on("Wallet.Funded", FundedV2.class, (funded, event) -> {
+                if (funded.amount() == null) {
+                    throw new IllegalStateException("no amount");
+                }
+                payloads.add(funded);
+            }).build();
+            assertThat(l.handle(List.of(QueueMessage.standard("m1", v1Body("evt-1")))).failedMessageIds())
+                    .containsExactly("m1");
+            assertThat(payloads).isEmpty();
+        }
+
+        @Test
+        void routing_uses_the_transformed_type_and_a_failing_transform_fails_only_its_record() {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().concurrency(1).upcast(e -> {
+                if (e.eventId().equals("evt-bad")) {
+                    throw new IllegalStateException("cannot upcast");
+                }
+                return e.eventType().equals("Wallet.Credited") ? e.toBuilder().eventType("Wallet.Funded")
+                        .build() : e;
+            }).on("Wallet.Funded", e -> seen.add(e.eventId())).build();
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Credited", "evt-1")),
+                    QueueMessage.standard("m2", body("Wallet.Funded", "evt-bad")),
+                    QueueMessage.standard("m3", body("Wallet.Funded", "evt-3"))));
+            assertThat(seen).containsExactly("evt-1", "evt-3");
+            assertThat(out.failedMessageIds()).containsExactly("m2");
+            assertThat(out.results().get(1).failure()).hasValueSatisfying(f ->
+                    assertThat(f.reason()).isEqualTo(Reason.UPCAST_FAILED));
         }
     }
 

@@ -175,6 +175,42 @@ class ProjectorTest {
         }
 
         @Test
+        void a_transaction_whose_later_write_throws_undoes_the_earlier_writes_and_keeps_the_checkpoint() {
+            InMemoryCheckpointStore checkpoints = new InMemoryCheckpointStore();
+            Map<String, Long> model = new HashMap<>();
+            Runnable first = InMemoryCheckpointStore.write(() -> model.merge("x", 5L, Long::sum),
+                    () -> model.merge("x", -5L, Long::sum));
+            Runnable second = InMemoryCheckpointStore.write(() -> model.put("y", 1L), () -> model.remove("y"));
+            Runnable failing = () -> {
+                throw new IllegalStateException("read model refused");
+            };
+            assertThatThrownBy(() -> checkpoints.advanceWith("p", a, 0, 1, List.of(first, second, failing)))
+                    .isInstanceOf(IllegalStateException.class).hasMessage("read model refused");
+            assertThat(model).containsExactly(Map.entry("x", 0L));
+            assertThat(checkpoints.lastApplied("p", a)).isZero();
+
+            checkpoints.advanceWith("p", a, 0, 1, List.of(first, second));
+            assertThat(model).containsEntry("x", 5L).containsEntry("y", 1L);
+            assertThat(checkpoints.lastApplied("p", a)).isEqualTo(1);
+        }
+
+        @Test
+        void a_write_without_undo_that_ran_before_a_failure_is_reported_as_a_partial_write() {
+            InMemoryCheckpointStore checkpoints = new InMemoryCheckpointStore();
+            List<String> ran = new ArrayList<>();
+            IllegalStateException refused = new IllegalStateException("refused");
+            assertThatThrownBy(() -> checkpoints.advanceWith("p", a, 0, 1, List.of(() -> ran.add("plain"), () -> {
+                throw refused;
+            }))).isInstanceOfSatisfying(PartialWriteException.class, e -> {
+                assertThat(e.writesKept()).isEqualTo(1);
+                assertThat(e.getCause()).isSameAs(refused);
+                assertThat(e.projection()).isEqualTo("p");
+            });
+            assertThat(ran).containsExactly("plain");
+            assertThat(checkpoints.lastApplied("p", a)).isZero();
+        }
+
+        @Test
         void checkpoints_are_kept_per_projection_and_aggregate() {
             InMemoryCheckpointStore c = new InMemoryCheckpointStore();
             c.advance("p1", a, 0, 3);

@@ -112,6 +112,53 @@ class ReplayerTest {
     }
 
     @Nested
+    class SkippedItems {
+        /** The in-memory table plus one corrupt event item (no eventType) in segment 0's first page. */
+        ScanSource withCorruptItem() {
+            InMemoryScanSource items = new InMemoryScanSource(store);
+            return (segment, total, cursor, filter) -> {
+                var page = items.scan(segment, total, cursor, filter);
+                if (segment != 0 || cursor != null) {
+                    return page;
+                }
+                List<com.fasterxml.jackson.databind.node.ObjectNode> data = new ArrayList<>(page.data());
+                var corrupt = EventJson.mapper().createObjectNode().put("pk", "AGG#wallet#z").put("sk", "EVT#000000001")
+                        .put("itemType", "event").put("version", 1).put("aggregateType", "wallet").put("aggregateId", "z");
+                data.add(0, corrupt);
+                return new dev.eventfold.core.Page<>(data, page.cursor());
+            };
+        }
+
+        @Test
+        void a_complete_replay_that_skipped_corrupt_items_exits_non_zero() {
+            ReplayReport r = Replayer.builder(store).sink(sink).scanSource(withCorruptItem()).build()
+                    .run(ReplaySelector.eventTypes(Set.of(), null, null, 1));
+            assertThat(r.completed()).isTrue();
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.skippedMalformed()).isEqualTo(1);
+            assertThat(r.published()).isEqualTo(19);
+            assertThat(r.exitCode()).isEqualTo(ReplayReport.EXIT_SKIPPED_MALFORMED).isEqualTo(3);
+            assertThat(r.summary()).contains("1 malformed items skipped");
+        }
+
+        @Test
+        void a_dry_run_that_would_skip_corrupt_items_says_so_too() {
+            ReplayReport r = Replayer.builder(store).scanSource(withCorruptItem()).build()
+                    .dryRun(ReplaySelector.eventTypes(Set.of(), null, null, 1));
+            assertThat(r.exitCode()).isEqualTo(ReplayReport.EXIT_SKIPPED_MALFORMED);
+        }
+
+        @Test
+        void failures_win_over_skipped_items_and_a_clean_run_exits_zero() {
+            ReplayReport failed = new ReplayReport("s", false, 2, 1, List.of(new ReplaySink.Failure("e", "x")), 1, false,
+                    Duration.ZERO, Map.of(), null);
+            ReplayReport clean = new ReplayReport("s", false, 2, 2, List.of(), 0, true, Duration.ZERO, Map.of(), null);
+            assertThat(failed.exitCode()).isEqualTo(ReplayReport.EXIT_INCOMPLETE);
+            assertThat(clean.exitCode()).isEqualTo(ReplayReport.EXIT_OK);
+        }
+    }
+
+    @Nested
     class DryRunRateAndProgress {
         @Test
         void a_dry_run_only_counts() {

@@ -111,6 +111,37 @@ class EmbeddedRuntimeTest {
     }
 
     @Nested
+    class Closing {
+        @Test
+        void close_ends_the_threads_of_the_listeners_it_was_given_and_ignores_later_appends() throws Exception {
+            List<Thread> workers = new CopyOnWriteArrayList<>();
+            java.util.concurrent.CountDownLatch workerRan = new java.util.concurrent.CountDownLatch(1);
+            EventListener l = EventListener.builder().concurrency(3).on("Wallet.Funded", e -> {
+                if (Thread.currentThread().getName().startsWith("eventfold-listener-")) {
+                    workers.add(Thread.currentThread());
+                    workerRan.countDown();
+                } else {
+                    // The draining thread waits for a listener thread to take a group: the pool is really used.
+                    workerRan.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }).build();
+            EmbeddedRuntime runtime = EmbeddedRuntime.builder(store).queue("q.fifo", l).build();
+            for (int a = 0; a < 6; a++) {
+                append("w" + a, 2, "Wallet.Funded");
+            }
+            runtime.drain();
+            assertThat(workers).isNotEmpty();
+            runtime.close();
+            for (Thread t : workers) {
+                t.join(5_000);
+                assertThat(t.isAlive()).as(t.getName() + " alive after close").isFalse();
+            }
+            append("w0", 1, "Wallet.Funded");
+            assertThat(runtime.drain()).isZero();
+        }
+    }
+
+    @Nested
     class Background {
         @Test
         void started_it_handles_appends_until_closed() throws Exception {

@@ -1,6 +1,7 @@
 package dev.eventfold.lambda;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -27,12 +28,15 @@ public final class AwsClients {
     private AwsClients() {
     }
 
+    /** SDK clients and HTTP clients built so far in this process: lets tests check what is lazy. */
+    private static final AtomicInteger BUILT = new AtomicInteger();
+
     /** Holder idiom: the client is built when first asked for, once per process. */
     private static final class Http {
-        static final SdkHttpClient CLIENT = UrlConnectionHttpClient.builder()
+        static final SdkHttpClient CLIENT = counted(UrlConnectionHttpClient.builder()
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .socketTimeout(SOCKET_TIMEOUT)
-                .build();
+                .build());
     }
 
     public static SdkHttpClient httpClient() {
@@ -40,11 +44,21 @@ public final class AwsClients {
     }
 
     public static SqsClient sqs() {
-        return configure(SqsClient.builder()).httpClient(httpClient()).build();
+        return counted(configure(SqsClient.builder()).httpClient(httpClient()).build());
     }
 
     public static EventBridgeClient eventBridge() {
-        return configure(EventBridgeClient.builder()).httpClient(httpClient()).build();
+        return counted(configure(EventBridgeClient.builder()).httpClient(httpClient()).build());
+    }
+
+    /** How many SDK and HTTP clients this class has built in this process. */
+    static int built() {
+        return BUILT.get();
+    }
+
+    private static <T> T counted(T client) {
+        BUILT.incrementAndGet();
+        return client;
     }
 
     static <B extends AwsClientBuilder<B, ?>> B configure(B builder) {

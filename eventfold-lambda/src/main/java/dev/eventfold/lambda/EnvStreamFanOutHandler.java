@@ -10,17 +10,37 @@ import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.fanout.StreamFanOut;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The prebuilt stream fan-out, usable directly as a function's {@code Handler}
  * ({@code dev.eventfold.lambda.EnvStreamFanOutHandler::handleRequest}), configured from the
  * environment as the reference's: {@code QUEUE_URL_LIST}, a JSON array of queue URLs (default
- * {@code []}), and {@code EVENT_BUS_NAME} (optional). The configuration is read when the class is
- * constructed (a bad value fails the init); SDK clients are built on first use or when SnapStart
- * primes, and the bus is checked to exist then.
+ * {@code []}), and {@code EVENT_BUS_NAME} (optional).
+ *
+ * <ul>
+ *   <li>When the handler is constructed (the function's init): the configuration is read and
+ *       checked; a value that is not a JSON array of URLs, or a URL listed twice, fails the init
+ *       with an {@link InvalidInputException} naming {@code QUEUE_URL_LIST}. Nothing else happens:
+ *       no SDK client is built, no request is sent, so the init stays short.</li>
+ *   <li>When the fan-out is first needed: the first invocation, or SnapStart's
+ *       {@code beforeCheckpoint} when the function uses SnapStart. The SDK clients are built and
+ *       the bus is checked to exist (DescribeEventBus), because PutEvents to a missing bus reports
+ *       success. A missing bus fails that invocation with {@code MissingDestinationException},
+ *       and every later one until the bus exists (the check is repeated while it fails). During
+ *       priming a failure is logged and does not stop the snapshot; the check then runs again on
+ *       the first invocation.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * Handler: dev.eventfold.lambda.EnvStreamFanOutHandler::handleRequest
+ * QUEUE_URL_LIST=["https://sqs.eu-west-1.amazonaws.com/123456789012/projections.fifo"]
+ * EVENT_BUS_NAME=domain-events
+ * }</pre>
  */
 public final class EnvStreamFanOutHandler extends StreamFanOutHandler {
     public static final String QUEUE_URL_LIST = "QUEUE_URL_LIST";
@@ -30,10 +50,14 @@ public final class EnvStreamFanOutHandler extends StreamFanOutHandler {
     @SuppressWarnings("unused") // CRaC holds resources weakly: this field keeps the hook alive
     private final SnapStartPriming priming;
 
-    /** The destinations read from the environment. */
+    /** The destinations read from the environment; a queue URL listed twice is refused. */
     public record Config(List<String> queueUrls, Optional<String> busName) {
         public Config {
             queueUrls = List.copyOf(queueUrls);
+            Objects.requireNonNull(busName, "busName");
+            if (new HashSet<>(queueUrls).size() != queueUrls.size()) {
+                throw new InvalidInputException(QUEUE_URL_LIST, "a queue URL is listed twice");
+            }
         }
 
         public static Config from(Map<String, String> env) {

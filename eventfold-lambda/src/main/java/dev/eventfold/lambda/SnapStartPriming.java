@@ -46,8 +46,9 @@ public final class SnapStartPriming implements Resource {
     public void prime() {
         try {
             primer.run();
-        } catch (RuntimeException e) {
-            // Priming is an optimisation: a failure must not stop the snapshot.
+        } catch (RuntimeException | LinkageError e) {
+            // Priming is an optimisation: a failure (a missing bus, an unreachable endpoint, a class
+            // that does not load) must not stop the snapshot.
             log.warn("SnapStart priming failed: {}", e.toString());
         }
     }

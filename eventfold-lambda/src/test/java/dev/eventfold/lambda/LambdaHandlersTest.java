@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -100,13 +101,16 @@ class LambdaHandlersTest {
         }
 
         @Test
-        void nothing_is_built_before_the_first_request() {
-            boolean[] built = {false};
-            new StreamFanOutHandler(() -> {
-                built[0] = true;
+        void the_fan_out_is_built_on_the_first_request_and_only_once() {
+            AtomicInteger built = new AtomicInteger();
+            StreamFanOutHandler h = new StreamFanOutHandler(() -> {
+                built.incrementAndGet();
                 return StreamFanOut.builder().build();
             });
-            assertThat(built[0]).isFalse();
+            assertThat(built).hasValue(0);
+            h.handleRequest(new DynamodbEvent(), null);
+            h.handleRequest(Fixtures.dynamodbEvent("dynamodb-event.json"), null);
+            assertThat(built).hasValue(1);
         }
     }
 
@@ -154,6 +158,49 @@ class LambdaHandlersTest {
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("QUEUE_URL_LIST");
             assertThatThrownBy(() -> EnvStreamFanOutHandler.Config.from(Map.of("QUEUE_URL_LIST", "[1]")))
                     .isInstanceOf(InvalidInputException.class);
+        }
+
+        @Test
+        void a_queue_listed_twice_fails_when_the_handler_is_built() {
+            Map<String, String> env = Map.of("QUEUE_URL_LIST", "[\"https://q/a.fifo\",\"https://q/b\",\"https://q/a.fifo\"]");
+            assertThatThrownBy(() -> new EnvStreamFanOutHandler(EnvStreamFanOutHandler.Config.from(env)))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("QUEUE_URL_LIST")
+                    .hasMessageContaining("twice");
+        }
+
+        @Test
+        void constructing_the_prebuilt_handler_builds_no_client_and_checks_no_bus() {
+            int before = AwsClients.built();
+            EnvStreamFanOutHandler h = new EnvStreamFanOutHandler(EnvStreamFanOutHandler.Config.from(Map.of(
+                    "QUEUE_URL_LIST", "[\"https://sqs.us-east-1.amazonaws.com/1/a.fifo\"]",
+                    "EVENT_BUS_NAME", "domain-events")));
+            assertThat(h.config().busName()).contains("domain-events");
+            // The bus check needs an EventBridge client: none was built, so no request was sent.
+            assertThat(AwsClients.built()).isEqualTo(before);
+        }
+
+        @Test
+        void the_prebuilt_handler_builds_its_clients_on_the_first_request_only() {
+            String previous = System.getProperty("aws.region");
+            System.setProperty("aws.region", "us-east-1"); // the SDK's region setting; AWS_REGION is not set here
+            try {
+                EnvStreamFanOutHandler h = new EnvStreamFanOutHandler(EnvStreamFanOutHandler.Config.from(Map.of(
+                        "QUEUE_URL_LIST", "[\"https://sqs.us-east-1.amazonaws.com/1/a.fifo\"]")));
+                int before = AwsClients.built();
+                DynamodbEvent nothingToSend = new DynamodbEvent();
+                nothingToSend.setRecords(List.of());
+                assertThat(h.handleRequest(nothingToSend, null).getBatchItemFailures()).isEmpty();
+                int afterFirst = AwsClients.built();
+                assertThat(afterFirst).isGreaterThan(before);
+                h.handleRequest(nothingToSend, null);
+                assertThat(AwsClients.built()).isEqualTo(afterFirst);
+            } finally {
+                if (previous == null) {
+                    System.clearProperty("aws.region");
+                } else {
+                    System.setProperty("aws.region", previous);
+                }
+            }
         }
 
         @Test

@@ -7,6 +7,7 @@ import dev.eventfold.core.json.EventJson;
 import dev.eventfold.dynamodb.AttributeValues;
 import dev.eventfold.dynamodb.DynamoDbEventStore;
 import dev.eventfold.dynamodb.EventTable;
+import dev.eventfold.store.AppendRequest;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.testkit.AwsTestEnvironment;
 import dev.eventfold.testkit.MotoServer;
@@ -99,8 +100,8 @@ public final class StoreBenchmark {
 
             // 4. list 10,000 events of one aggregate
             AggregateRef big = AggregateRef.of("bench", "big-" + UUID.randomUUID());
-            for (int v = 0; v < LISTED_EVENTS; v += 99) {
-                int n = Math.min(99, LISTED_EVENTS - v);
+            for (int v = 0; v < LISTED_EVENTS; v += AppendRequest.MAX_EVENTS) {
+                int n = Math.min(AppendRequest.MAX_EVENTS, LISTED_EVENTS - v);
                 int base = v;
                 store.appendEvents(big, v, IntStream.range(0, n).mapToObj(i -> event(base + i)).toList());
             }

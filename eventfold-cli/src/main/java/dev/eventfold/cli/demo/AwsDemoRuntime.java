@@ -47,6 +47,7 @@ final class AwsDemoRuntime implements DemoRuntime {
     private String rule;
     private DynamoDbEventStore store;
     private LocalRunner runner;
+    private final List<StreamFanOut> fanOuts = new ArrayList<>();
     private Map<String, Long> requestsAtStart = Map.of();
 
     AwsDemoRuntime(AwsResources aws, String givenTable, boolean keep) {
@@ -109,11 +110,14 @@ final class AwsDemoRuntime implements DemoRuntime {
     public void start(EventListener projection, EventListener audit) {
         EventBridgePublisher busPublisher = new EventBridgePublisher(aws.eventBridge());
         busPublisher.requireBus(bus);
-        StreamFanOut fanOut = StreamFanOut.builder().queues(List.of(fifoUrl)).bus(bus)
-                .queuePublisher(new SqsQueuePublisher(aws.sqs())).busPublisher(busPublisher).build();
+        StreamFanOut fanOut = owned(StreamFanOut.builder().queues(List.of(fifoUrl)).bus(bus)
+                .queuePublisher(new SqsQueuePublisher(aws.sqs())).busPublisher(busPublisher).build());
+        // LATEST, taken now (before the story's first dispatch): with a shared --table, events
+        // others appended before the story are not fanned out to the demo's queues and bus.
+        StreamPoller stream = new StreamPoller(aws.streams(), streamArn, fanOut, ShardIteratorType.LATEST, 100).open();
         // Short polls (wait 0): the story polls in a loop, and a long poll would hold up a single-threaded emulator.
         runner = LocalRunner.builder()
-                .stream(new StreamPoller(aws.streams(), streamArn, fanOut, ShardIteratorType.TRIM_HORIZON, 100))
+                .stream(stream)
                 .queue(new QueuePoller(aws.sqs(), fifoUrl, projection, 0))
                 .queue(new QueuePoller(aws.sqs(), auditUrl, audit, 0))
                 .build();
@@ -140,8 +144,14 @@ final class AwsDemoRuntime implements DemoRuntime {
 
     @Override
     public ReplaySink replaySink(String replayId) {
-        return new FanOutReplaySink(StreamFanOut.builder().queues(List.of(fifoUrl))
-                .queuePublisher(FanOutReplaySink.replayDeduplication(new SqsQueuePublisher(aws.sqs()), replayId)).build());
+        return new FanOutReplaySink(owned(StreamFanOut.builder().queues(List.of(fifoUrl))
+                .queuePublisher(FanOutReplaySink.replayDeduplication(new SqsQueuePublisher(aws.sqs()), replayId)).build()));
+    }
+
+    /** A fan-out closed with this runtime (its threads end then). */
+    private StreamFanOut owned(StreamFanOut fanOut) {
+        fanOuts.add(fanOut);
+        return fanOut;
     }
 
     @Override
@@ -182,6 +192,11 @@ final class AwsDemoRuntime implements DemoRuntime {
 
     @Override
     public void close() {
+        fanOuts.forEach(StreamFanOut::close);
+        fanOuts.clear();
+        if (runner != null) {
+            runner.close(); // never started (the story calls runOnce), but close is what ends a runner
+        }
         if (keep || table == null) {
             return;
         }

@@ -45,11 +45,12 @@ final class WalletStory {
     private final PrintWriter out;
     private final Map<String, Long> balances = new ConcurrentHashMap<>();
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    /** The audit log: aggregateId per event, so that only the story's wallet is counted on a shared table. */
     private final List<String> audit = new CopyOnWriteArrayList<>();
     private final List<String> surprises = new ArrayList<>();
 
     /** One event the projection received, and what it did with it. */
-    record Delivery(long version, boolean replay, ProjectionResult.Outcome outcome, long checkpoint) {
+    record Delivery(String aggregateId, long version, boolean replay, ProjectionResult.Outcome outcome, long checkpoint) {
     }
 
     WalletStory(DemoRuntime runtime, PrintWriter out) {
@@ -72,9 +73,9 @@ final class WalletStory {
                 .build();
         EventHandler project = e -> {
             ProjectionResult r = projector.handle(e);
-            deliveries.add(new Delivery(e.version(), e.meta().isReplay(), r.outcome(), r.checkpoint()));
+            deliveries.add(new Delivery(e.aggregateId(), e.version(), e.meta().isReplay(), r.outcome(), r.checkpoint()));
         };
-        EventHandler toAudit = e -> audit.add(e.eventId());
+        EventHandler toAudit = e -> audit.add(e.aggregateId());
         try (EventListener projection = EventListener.builder().on(Wallet.FUNDED, project).on(Wallet.WITHDRAWN, project)
                 .concurrency(1).build();
              EventListener auditLog = EventListener.builder().on(Wallet.FUNDED, toAudit).on(Wallet.WITHDRAWN, toAudit)
@@ -110,13 +111,17 @@ final class WalletStory {
         expect(dispatched.get(2).version() == 3, "the third dispatch should be version 3");
 
         // 2. Fan-out, projection, bus.
+        // Wait until at least what is expected arrived, then check it is exactly that (a duplicate
+        // or a foreign event is a surprise, not a reason to wait until the timeout).
         runtime.settle("the projection reached v3 and the audit log has 3 events",
-                () -> projector.checkpoint(ref) >= 3 && audit.size() >= 3);
+                () -> projector.checkpoint(ref) >= 3 && audited(walletId) >= 3);
+        expect(projector.checkpoint(ref) == 3 && delivered(walletId) == 3 && audited(walletId) == 3,
+                "the projection and the audit log should have exactly v1..v3, once each");
         step(2, "The stream fan-out sent them to the FIFO queue " + runtime.projectionQueue() + " and to the bus.");
         detail("The balance projection applied v1..v3 in order, each once: balance " + money(balance(walletId))
                 + " (checkpoint v" + projector.checkpoint(ref) + ").");
         detail("A bus rule (source = billing) copied them to the queue " + runtime.auditQueue() + ": "
-                + audit.size() + " events in the audit log.");
+                + audited(walletId) + " events in the audit log.");
         expect(balance(walletId) == 6300, "the projected balance should be 63.00 after three events");
 
         // 3. The decider accepts a withdrawal; the same command again is recognised.
@@ -150,13 +155,17 @@ final class WalletStory {
         detail("Nothing written: still v" + versionAfter + ", " + (appendsAfter - appendsBefore) + " appends.");
         expect(rejected.isPresent(), "the overdraft should be rejected");
         expect(versionAfter == versionBefore && appendsAfter == appendsBefore, "the rejected command should write nothing");
-        runtime.settle("the projection reached v4", () -> projector.checkpoint(ref) >= 4 && audit.size() >= 4);
+        runtime.settle("the projection reached v4", () -> projector.checkpoint(ref) >= 4 && audited(walletId) >= 4);
+        expect(projector.checkpoint(ref) == 4 && delivered(walletId) == 4 && audited(walletId) == 4,
+                "the projection and the audit log should have exactly v1..v4, once each");
 
         // 5. Replay one event: the projection recognises it.
         Replayer replayer = Replayer.builder(store).sink(runtime.replaySink("demo-" + walletId)).build();
         ReplayReport replay = replayer.run(ReplaySelector.aggregate(ref).versions(1, 2));
         runtime.settle("the replayed event reached the projection", () -> deliveries.stream().anyMatch(Delivery::replay));
         Delivery replayed = deliveries.stream().filter(Delivery::replay).findFirst().orElseThrow();
+        expect(deliveries.stream().filter(Delivery::replay).count() == 1 && replayed.version() == 2,
+                "exactly one replayed delivery, of v2, should reach the projection");
         step(5, "Replay of v2 to " + runtime.projectionQueue() + " with meta.replay = true: published "
                 + replay.published() + " of " + replay.matched() + ".");
         detail("The projection received v" + replayed.version() + " (meta.replay = true) and skipped it: "
@@ -174,9 +183,20 @@ final class WalletStory {
         out.println();
         out.println("Result: wallet " + walletId + " holds " + money(folded) + " at version " + store.currentVersion(ref)
                 + " (folded from its events); the projection says " + money(balance(walletId)) + " at checkpoint v"
-                + projector.checkpoint(ref) + "; the audit log has " + audit.size() + " events.");
+                + projector.checkpoint(ref) + "; the audit log has " + audited(walletId) + " events.");
         runtime.requestSummary().forEach(out::println);
         expect(folded == balance(walletId) && folded == 6000, "state and projection should both be 60.00");
+        expect(audited(walletId) == 4, "the audit log should hold the story's 4 events, once each");
+    }
+
+    /** Events of the wallet the audit log received. */
+    private long audited(String walletId) {
+        return audit.stream().filter(walletId::equals).count();
+    }
+
+    /** First deliveries (not replays) of the wallet's events to the projection. */
+    private long delivered(String walletId) {
+        return deliveries.stream().filter(d -> !d.replay() && d.aggregateId().equals(walletId)).count();
     }
 
     private long balance(String walletId) {

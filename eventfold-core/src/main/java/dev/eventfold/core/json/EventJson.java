@@ -94,13 +94,14 @@ public final class EventJson {
         }
         JsonNode node;
         try {
-            // Through JSON text, not valueToTree: a float field then keeps its shortest decimal
-            // form (0.1f is 0.1), where a token buffer would hand over its binary expansion.
+            // The tree shows what JSON cannot hold (NaN, binary, opaque objects), which text would
+            // quote into strings; the text keeps a float's shortest decimal form (0.1f is 0.1),
+            // which the tree has already widened to its binary expansion.
+            requireStorable("payload", MAPPER.valueToTree(value));
             node = MAPPER.readTree(MAPPER.writeValueAsString(value));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new InvalidInputException("payload", "not representable as JSON: " + value.getClass().getName());
         }
-        requireStorable("payload", node);
         return node;
     }
 

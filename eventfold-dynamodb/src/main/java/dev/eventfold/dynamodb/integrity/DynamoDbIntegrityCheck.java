@@ -12,12 +12,15 @@ import dev.eventfold.dynamodb.scan.ParallelScan;
 import dev.eventfold.integrity.IntegrityChecker;
 import dev.eventfold.integrity.IntegrityReport;
 import dev.eventfold.replay.ScanFilter;
+import dev.eventfold.replay.ScanSource;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -28,6 +31,12 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * reported, never thrown): one aggregate (a Query of its partition), a tenant (its aggregates
  * found through the {@code tenantIndex}, then each partition), or the whole table (a parallel
  * Scan). The verdicts are {@link IntegrityChecker}'s.
+ *
+ * <p>A parallel Scan is not a point-in-time view: on a live table it can read an aggregate's
+ * head before an append and its events after it, and see a mismatch that never existed. So the
+ * whole-table check reads every flagged aggregate again with a strongly consistent Query of its
+ * partition (events and head) and reports only the defects that persist. Idempotency records
+ * ({@code IDEM#}), snapshots and checkpoints are counted, never judged.
  *
  * <pre>{@code
  * DynamoDbIntegrityCheck check = DynamoDbIntegrityCheck.builder().client(ddb).tableName("events").segments(8).build();
@@ -47,6 +56,7 @@ public final class DynamoDbIntegrityCheck {
     private final boolean consistentRead;
     private final int maxDefects;
     private final LongConsumer progress;
+    private final UnaryOperator<ScanSource> scanHook;
 
     private DynamoDbIntegrityCheck(Builder b) {
         this.client = b.client;
@@ -55,6 +65,7 @@ public final class DynamoDbIntegrityCheck {
         this.consistentRead = b.consistentRead;
         this.maxDefects = b.maxDefects;
         this.progress = b.progress;
+        this.scanHook = b.scanHook;
     }
 
     public static Builder builder() {
@@ -80,10 +91,17 @@ public final class DynamoDbIntegrityCheck {
 
     public IntegrityReport checkTable() {
         IntegrityChecker checker = new IntegrityChecker("table " + tableName, maxDefects);
-        DynamoDbScanSource source = DynamoDbScanSource.builder().client(client).tableName(tableName)
-                .consistentRead(consistentRead).build();
+        ScanSource source = scanHook.apply(DynamoDbScanSource.builder().client(client).tableName(tableName)
+                .consistentRead(consistentRead).build());
         ParallelScan.forEach(source, segments, ScanFilter.ALL_ITEMS, counting(checker));
-        return checker.report();
+        return checker.report(pk -> Optional.of(recheck(pk)));
+    }
+
+    /** One partition read again, strongly consistent whatever the builder says: the verdict that stands. */
+    private IntegrityReport recheck(String pk) {
+        IntegrityChecker again = new IntegrityChecker("partition " + pk, maxDefects);
+        partition(pk, true, again::accept);
+        return again.report();
     }
 
     private Consumer<ObjectNode> counting(IntegrityChecker checker) {
@@ -99,10 +117,14 @@ public final class DynamoDbIntegrityCheck {
 
     /** Every item of a partition: events, head, snapshots. */
     private void partition(String pk, Consumer<ObjectNode> sink) {
+        partition(pk, consistentRead, sink);
+    }
+
+    private void partition(String pk, boolean consistent, Consumer<ObjectNode> sink) {
         QueryRequest q = QueryRequest.builder().tableName(tableName)
                 .keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
-                .consistentRead(consistentRead)
+                .consistentRead(consistent)
                 .build();
         try {
             client.queryPaginator(q).items().forEach(item -> sink.accept(AttributeValues.toJson(item)));
@@ -142,8 +164,15 @@ public final class DynamoDbIntegrityCheck {
         private boolean consistentRead = true;
         private int maxDefects = IntegrityChecker.DEFAULT_MAX_DEFECTS;
         private LongConsumer progress;
+        private UnaryOperator<ScanSource> scanHook = UnaryOperator.identity();
 
         private Builder() {
+        }
+
+        /** For tests: wraps the whole-table scan's source (to change the table while it is read). */
+        Builder scanHook(UnaryOperator<ScanSource> v) {
+            this.scanHook = Objects.requireNonNull(v, "scanHook");
+            return this;
         }
 
         public Builder client(DynamoDbClient v) {

@@ -2,6 +2,7 @@ package dev.eventfold.dynamodb.projection;
 
 import dev.eventfold.dynamodb.DynamoErrors;
 import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.CorruptItemException;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.Keys;
@@ -9,6 +10,7 @@ import dev.eventfold.core.Timestamps;
 import dev.eventfold.core.json.DynamoItemSize;
 import dev.eventfold.projection.CheckpointConflictException;
 import dev.eventfold.projection.TransactionalCheckpointStore;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,13 +31,19 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * Projection checkpoints as DynamoDB items, and the transactional form that commits a
  * projection's read-model writes with the checkpoint in one {@code TransactWriteItems}.
  *
- * <p>Key layout: {@code pk = PROJ#<projection>}, {@code sk = <aggregate pk>} (for example
- * {@code PROJ#balances} / {@code AGG#wallet#wal_1}); attributes {@code itemType = checkpoint},
- * {@code version} (N), {@code updatedAt}. The {@code PROJ#} prefix can never collide with an
- * aggregate's {@code AGG#} partition, so the items may live in the event table itself (the
- * fan-out ignores them: their itemType is not {@code event}) or in the read model's table, which
- * a transaction needs when the writes go there (a transaction may span tables of one account and
- * region).
+ * <p>Key layout: one item per projection and aggregate, each in a partition of its own:
+ * {@code pk = PROJ#<projection>#<aggregate pk>}, {@code sk = CHECKPOINT} (for example
+ * {@code PROJ#balances#AGG#wallet#wal_1} / {@code CHECKPOINT}); attributes
+ * {@code itemType = checkpoint}, {@code projection}, {@code version} (N), {@code updatedAt}.
+ * One partition per checkpoint spreads a busy projection's writes over the whole table (a single
+ * {@code PROJ#<projection>} partition would cap it at one partition's 1,000 writes per second).
+ * Projection names may not contain {@code '#'}, so the first {@code '#'} after {@code PROJ#}
+ * always ends the name and two (projection, aggregate) pairs never share a key. The
+ * {@code PROJ#} prefix can never collide with an aggregate's {@code AGG#} partition, so the
+ * items may live in the event table itself (the fan-out ignores them: their itemType is not
+ * {@code event}) or in the read model's table, which a transaction needs when the writes go
+ * there (a transaction may span tables of one account and region). Listing or resetting one
+ * projection's checkpoints therefore needs a Scan: see {@link #reset(String)}.
  *
  * <pre>{@code
  * DynamoDbCheckpointStore checkpoints = DynamoDbCheckpointStore.builder().client(ddb).tableName("read-model").build();
@@ -51,6 +59,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public final class DynamoDbCheckpointStore implements TransactionalCheckpointStore<TransactWriteItem> {
     public static final String PK_PREFIX = "PROJ#";
+    /** The sort key of every checkpoint item. */
+    public static final String SK = "CHECKPOINT";
     public static final String ITEM_TYPE = "checkpoint";
     /** The checkpoint takes one of the 100 actions of a transaction. */
     public static final int MAX_WRITES = DynamoItemSize.MAX_TRANSACTION_ITEMS - 1;
@@ -69,17 +79,32 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         return new Builder();
     }
 
-    /** The checkpoint item's key. */
+    /** The checkpoint item's key: {@code PROJ#<projection>#<aggregate pk>} / {@code CHECKPOINT}. */
     public static Map<String, AttributeValue> key(String projection, AggregateRef aggregate) {
-        return Map.of("pk", AttributeValue.fromS(PK_PREFIX + Keys.requireNonBlank("projection", projection)),
-                "sk", AttributeValue.fromS(aggregate.pk()));
+        return Map.of("pk", AttributeValue.fromS(pk(projection, aggregate)), "sk", AttributeValue.fromS(SK));
+    }
+
+    /** {@code PROJ#<projection>#<aggregate pk>}. */
+    public static String pk(String projection, AggregateRef aggregate) {
+        Objects.requireNonNull(aggregate, "aggregate");
+        return partitionPrefix(projection) + aggregate.pk();
+    }
+
+    /** {@code PROJ#<projection>#}: the start of every checkpoint key of one projection. */
+    static String partitionPrefix(String projection) {
+        Keys.requireNonBlank("projection", projection);
+        if (projection.indexOf('#') >= 0) {
+            throw new InvalidInputException("projection", "'#' is not allowed: it makes the key PROJ#<projection>#<aggregate> ambiguous");
+        }
+        return PK_PREFIX + projection + "#";
     }
 
     @Override
     public long lastApplied(String projection, AggregateRef aggregate) {
+        Map<String, AttributeValue> key = key(projection, aggregate);
         GetItemResponse r;
         try {
-            r = client.getItem(g -> g.tableName(tableName).key(key(projection, aggregate)).consistentRead(true));
+            r = client.getItem(g -> g.tableName(tableName).key(key).consistentRead(true));
         } catch (SdkException e) {
             throw DynamoErrors.translate("GetItem", false, e);
         }
@@ -87,10 +112,47 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
             return 0;
         }
         AttributeValue v = r.item().get("version");
+        String pk = key.get("pk").s();
         if (v == null || v.n() == null) {
-            throw new dev.eventfold.core.CorruptItemException(PK_PREFIX + projection, aggregate.pk(), "version: not a number");
+            throw new CorruptItemException(pk, SK, "version: not a number");
         }
-        return Long.parseLong(v.n());
+        long version;
+        try {
+            // Another writer may spell a number 1.0 or 1E2: the same whole number. 1.5 is not a version.
+            version = new BigDecimal(v.n()).longValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new CorruptItemException(pk, SK, "version: not a whole number");
+        }
+        if (version < 0 || version > Keys.MAX_VERSION) {
+            throw new CorruptItemException(pk, SK, "version: outside 0.." + Keys.MAX_VERSION);
+        }
+        return version;
+    }
+
+    /**
+     * Deletes every checkpoint of {@code projection}, so that it is rebuilt from the first event.
+     * Checkpoints of one projection live in partitions of their own, so this is a Scan of the whole
+     * table (filtered on the key prefix) and one DeleteItem per checkpoint: an operator's tool, not
+     * something to run per request. Needs {@code dynamodb:Scan} and {@code dynamodb:DeleteItem}.
+     *
+     * @return how many checkpoints were deleted
+     */
+    public long reset(String projection) {
+        String prefix = partitionPrefix(projection);
+        long deleted = 0;
+        try {
+            for (Map<String, AttributeValue> item : client.scanPaginator(s -> s.tableName(tableName)
+                    .filterExpression("begins_with(pk, :prefix) AND sk = :sk")
+                    .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(prefix), ":sk", AttributeValue.fromS(SK)))
+                    .projectionExpression("pk, sk")
+                    .consistentRead(true)).items()) {
+                client.deleteItem(d -> d.tableName(tableName).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
+                deleted++;
+            }
+        } catch (SdkException e) {
+            throw DynamoErrors.translate("Scan", false, e);
+        }
+        return deleted;
     }
 
     @Override
@@ -153,11 +215,12 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         if (expectedVersion < 0 || newVersion <= expectedVersion) {
             throw new InvalidInputException("newVersion", newVersion + " is not after " + expectedVersion);
         }
-        Map<String, String> names = Map.of("#v", "version", "#t", "itemType", "#u", "updatedAt");
+        Map<String, String> names = Map.of("#v", "version", "#t", "itemType", "#u", "updatedAt", "#p", "projection");
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":new", AttributeValue.fromN(Long.toString(newVersion)));
         values.put(":type", AttributeValue.fromS(ITEM_TYPE));
         values.put(":now", AttributeValue.fromS(Timestamps.format(clock.instant())));
+        values.put(":projection", AttributeValue.fromS(projection));
         String condition;
         if (expectedVersion == 0) {
             condition = "attribute_not_exists(#v)";
@@ -166,7 +229,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
             values.put(":expected", AttributeValue.fromN(Long.toString(expectedVersion)));
         }
         return Update.builder().tableName(tableName).key(key(projection, aggregate))
-                .updateExpression("SET #v = :new, #t = :type, #u = :now")
+                .updateExpression("SET #v = :new, #t = :type, #u = :now, #p = :projection")
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)

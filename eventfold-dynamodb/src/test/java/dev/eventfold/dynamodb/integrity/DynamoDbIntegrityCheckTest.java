@@ -14,7 +14,13 @@ import dev.eventfold.integrity.Defect;
 import dev.eventfold.integrity.IntegrityReport;
 import dev.eventfold.testkit.AwsExtension;
 import dev.eventfold.testkit.AwsTestEnvironment;
+import dev.eventfold.testkit.RequestCounter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventfold.core.Page;
+import dev.eventfold.replay.ScanSource;
 import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -67,7 +73,12 @@ class DynamoDbIntegrityCheckTest {
             assertThat(whole.aggregatesChecked()).isEqualTo(3);
             assertThat(whole.eventsChecked()).isEqualTo(10);
             assertThat(whole.snapshotsSeen()).isEqualTo(1);
-            assertThat(whole.otherItems()).isEqualTo(1);
+            // The checkpoint and the store's idempotency records (IDEM#, one per append) are counted, never judged.
+            long idempotencyRecords = ddb.scan(sc -> sc.tableName(table).consistentRead(true)
+                    .filterExpression("itemType = :t").expressionAttributeValues(Map.of(":t", AttributeValue.fromS("idempotency"))))
+                    .items().stream().filter(i -> i.get("sk").s().startsWith("IDEM#")).count();
+            assertThat(idempotencyRecords).isEqualTo(10);
+            assertThat(whole.otherItems()).isEqualTo(1 + idempotencyRecords);
 
             IntegrityReport tenant = check(ddb, table).checkTenant("t-1");
             assertThat(tenant.isClean()).isTrue();
@@ -77,6 +88,66 @@ class DynamoDbIntegrityCheckTest {
             IntegrityReport one = check(ddb, table).checkAggregate(AggregateRef.of("wallet", "c"));
             assertThat(one.isClean()).isTrue();
             assertThat(one.eventsChecked()).isEqualTo(3);
+            assertThat(one.otherItems()).isEqualTo(3);
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class LiveTable {
+        /** Runs {@code afterPage} once, right after the scan returned a page holding the item (pk, sk). */
+        static UnaryOperator<ScanSource> afterScanning(String pk, String sk, Runnable afterPage) {
+            AtomicBoolean done = new AtomicBoolean();
+            return source -> (segment, total, cursor, filter) -> {
+                Page<ObjectNode> page = source.scan(segment, total, cursor, filter);
+                boolean seen = page.data().stream().anyMatch(i -> pk.equals(i.path("pk").asText()) && sk.equals(i.path("sk").asText()));
+                if (seen && done.compareAndSet(false, true)) {
+                    afterPage.run();
+                }
+                return page;
+            };
+        }
+
+        @Test
+        void a_mismatch_the_scan_saw_but_a_consistent_reread_does_not_is_dropped_and_a_real_defect_stays(AwsTestEnvironment aws) {
+            DynamoDbClient ddb = aws.dynamoDb();
+            String table = AwsTestEnvironment.uniqueName("verify-live");
+            EventTable.create(ddb, table);
+            seed(ddb, table, "racing", "t-1", 2);
+            seed(ddb, table, "broken", "t-1", 3);
+            seed(ddb, table, "fine", "t-1", 2);
+            // What a scan sees when it reads a head after an append and the events before it.
+            ddb.updateItem(u -> u.tableName(table).key(key("racing", "HEAD")).updateExpression("SET currentVersion = :v, lastEventId = :e")
+                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromN("3"), ":e", AttributeValue.fromS("racing-3"))));
+            ddb.deleteItem(d -> d.tableName(table).key(key("broken", "EVT#000000002")));
+            RequestCounter requests = new RequestCounter();
+            DynamoDbClient counting = aws.dynamoDb(requests);
+
+            IntegrityReport r = DynamoDbIntegrityCheck.builder().client(counting).tableName(table).segments(2)
+                    .scanHook(afterScanning("AGG#wallet#racing", "HEAD", () ->
+                            // The racing append's event lands once the scan has passed the head.
+                            ddb.putItem(p -> p.tableName(table).item(eventItem("racing", 3)))))
+                    .build().checkTable();
+
+            assertThat(r.defects()).extracting(d -> d.kind() + " " + d.pk() + " " + d.sk())
+                    .containsExactly("VERSION_GAP AGG#wallet#broken EVT#000000002");
+            assertThat(r.defectCount()).isEqualTo(1);
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(requests.count("Query")).as("one consistent Query per flagged aggregate").isEqualTo(2);
+        }
+
+        Map<String, AttributeValue> eventItem(String id, long v) {
+            Map<String, AttributeValue> item = new HashMap<>(key(id, String.format("EVT#%09d", v)));
+            item.put("itemType", AttributeValue.fromS("event"));
+            item.put("version", AttributeValue.fromN(Long.toString(v)));
+            item.put("eventId", AttributeValue.fromS(id + "-" + v));
+            item.put("eventType", AttributeValue.fromS("Wallet.Funded"));
+            item.put("aggregateType", AttributeValue.fromS("wallet"));
+            item.put("aggregateId", AttributeValue.fromS(id));
+            item.put("occurredAt", AttributeValue.fromS("2026-11-27T10:00:00.000Z"));
+            item.put("schemaVersion", AttributeValue.fromN("1"));
+            item.put("payload", AttributeValue.fromM(Map.of("amount", AttributeValue.fromN("3"))));
+            return item;
         }
     }
 

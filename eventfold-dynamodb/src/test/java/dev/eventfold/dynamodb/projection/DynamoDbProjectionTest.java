@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.CorruptItemException;
+import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.NewEvent;
 import dev.eventfold.dynamodb.DynamoDbEventStore;
@@ -15,6 +17,7 @@ import dev.eventfold.testkit.AwsExtension;
 import dev.eventfold.testkit.AwsTestEnvironment;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -124,15 +127,76 @@ class DynamoDbProjectionTest {
         }
 
         @Test
-        void checkpoint_items_use_a_proj_partition_keyed_by_the_aggregate() {
+        void each_checkpoint_has_a_partition_of_its_own_keyed_by_projection_and_aggregate() {
             AggregateRef a = AggregateRef.of("wallet", "k-" + UUID.randomUUID());
+            AggregateRef b = AggregateRef.of("wallet", "l-" + UUID.randomUUID());
             checkpoints.advance("keys", a, 0, 3);
             checkpoints.advance("keys", a, 3, 4);
-            Map<String, AttributeValue> item = ddb.getItem(g -> g.tableName(readModel)
-                    .key(Map.of("pk", AttributeValue.fromS("PROJ#keys"), "sk", AttributeValue.fromS(a.pk())))).item();
+            checkpoints.advance("keys", b, 0, 1);
+            Map<String, AttributeValue> item = ddb.getItem(g -> g.tableName(readModel).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS("PROJ#keys#" + a.pk()), "sk", AttributeValue.fromS("CHECKPOINT")))).item();
             assertThat(item.get("itemType").s()).isEqualTo("checkpoint");
+            assertThat(item.get("projection").s()).isEqualTo("keys");
             assertThat(item.get("version").n()).isEqualTo("4");
+            assertThat(DynamoDbCheckpointStore.pk("keys", b)).isEqualTo("PROJ#keys#" + b.pk());
+            // Nothing left in the old shared partition.
+            assertThat(ddb.query(q -> q.tableName(readModel).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("PROJ#keys")))).count()).isZero();
             assertThatThrownBy(() -> checkpoints.advance("keys", a, 3, 5)).isInstanceOf(CheckpointConflictException.class);
+        }
+
+        @Test
+        void a_projection_name_with_a_hash_is_refused_before_any_request() {
+            AggregateRef a = AggregateRef.of("wallet", "h-" + UUID.randomUUID());
+            assertThatThrownBy(() -> checkpoints.advance("bal#AGG", a, 0, 1))
+                    .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("projection"));
+            assertThatThrownBy(() -> checkpoints.lastApplied("bal#AGG", a)).isInstanceOf(InvalidInputException.class);
+        }
+
+        @Test
+        void a_checkpoint_version_that_is_not_a_whole_number_is_a_corrupt_item_naming_its_keys() {
+            AggregateRef a = AggregateRef.of("wallet", "c-" + UUID.randomUUID());
+            Map<String, AttributeValue> key = DynamoDbCheckpointStore.key("corrupt", a);
+            for (String bad : List.of("1.5", "-1", "1E10")) {
+                putVersion(key, AttributeValue.fromN(bad));
+                assertThatThrownBy(() -> checkpoints.lastApplied("corrupt", a))
+                        .as(bad).isInstanceOfSatisfying(CorruptItemException.class, e -> {
+                            assertThat(e.pk()).isEqualTo("PROJ#corrupt#" + a.pk());
+                            assertThat(e.sk()).isEqualTo("CHECKPOINT");
+                            assertThat(e.reason()).contains("version");
+                        });
+            }
+            putVersion(key, AttributeValue.fromS("3"));
+            assertThatThrownBy(() -> checkpoints.lastApplied("corrupt", a)).isInstanceOf(CorruptItemException.class);
+            // Other spellings of a whole number are that number.
+            putVersion(key, AttributeValue.fromN("1.0"));
+            assertThat(checkpoints.lastApplied("corrupt", a)).isEqualTo(1);
+            putVersion(key, AttributeValue.fromN("1E2"));
+            assertThat(checkpoints.lastApplied("corrupt", a)).isEqualTo(100);
+        }
+
+        void putVersion(Map<String, AttributeValue> key, AttributeValue version) {
+            Map<String, AttributeValue> item = new HashMap<>(key);
+            item.put("version", version);
+            ddb.putItem(p -> p.tableName(readModel).item(item));
+        }
+
+        @Test
+        void reset_deletes_every_checkpoint_of_one_projection_and_no_other_item() {
+            AggregateRef a = AggregateRef.of("wallet", "r-" + UUID.randomUUID());
+            AggregateRef b = AggregateRef.of("wallet", "s-" + UUID.randomUUID());
+            checkpoints.advance("rebuild", a, 0, 2);
+            checkpoints.advance("rebuild", b, 0, 1);
+            checkpoints.advance("rebuild2", a, 0, 7);   // a name that starts like the reset one
+            checkpoints.advance("other", a, 0, 5);
+
+            assertThat(checkpoints.reset("rebuild")).isEqualTo(2);
+
+            assertThat(checkpoints.lastApplied("rebuild", a)).isZero();
+            assertThat(checkpoints.lastApplied("rebuild", b)).isZero();
+            assertThat(checkpoints.lastApplied("rebuild2", a)).isEqualTo(7);
+            assertThat(checkpoints.lastApplied("other", a)).isEqualTo(5);
+            assertThat(checkpoints.reset("rebuild")).isZero();
         }
 
         @Test

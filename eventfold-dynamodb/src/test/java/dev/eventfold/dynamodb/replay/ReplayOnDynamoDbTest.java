@@ -149,4 +149,59 @@ class ReplayOnDynamoDbTest {
         assertThat(bodies).allSatisfy(b -> assertThat(b.get("meta").get("replay").booleanValue()).isTrue());
         assertThat(bodies).extracting(b -> EventJson.fromJson(b)).extracting(EventRecord::version).containsOnly(2L, 3L);
     }
+
+    /** The SQS sink, but refusing the whole batch that holds {@code failOn}, the first time only. */
+    ReplaySink failingOnceOn(String failOn) {
+        ReplaySink sqsSink = sqsSink();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        return events -> {
+            if (events.stream().anyMatch(e -> e.eventId().equals(failOn)) && failed.compareAndSet(false, true)) {
+                return new ReplaySink.Result(events.stream().map(e -> new ReplaySink.Failure(e.eventId(), "Throttled")).toList());
+            }
+            return sqsSink.publish(events);
+        };
+    }
+
+    @Test
+    void an_aggregate_replay_stopped_by_a_failing_sink_resumes_where_it_stopped_and_publishes_each_event_once() {
+        ReplayCheckpointStore checkpoints = ReplayCheckpointStore.inMemory();
+        Replayer replayer = Replayer.builder(store).sink(failingOnceOn("a-6")).batchSize(4)
+                .checkpoints(checkpoints, "agg-resume").build();
+        ReplaySelector sel = ReplaySelector.aggregate(AggregateRef.of("wallet", "a"));
+
+        ReplayReport first = replayer.run(sel);
+        assertThat(first.completed()).isFalse();
+        assertThat(first.exitCode()).isEqualTo(ReplayReport.EXIT_INCOMPLETE);
+        assertThat(first.published()).isEqualTo(4);
+        assertThat(checkpoints.load("agg-resume")).get().satisfies(cp -> assertThat(cp.lane(0).lastSk()).isEqualTo("EVT#000000004"));
+
+        ReplayReport second = replayer.run(sel);
+        assertThat(second.completed()).isTrue();
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.published()).isEqualTo(8);
+        assertThat(checkpoints.load("agg-resume")).isEmpty();
+
+        List<String> ids = receivedBodies().stream().map(b -> b.get("eventId").asText()).toList();
+        assertThat(ids).hasSize(12).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 12).mapToObj(i -> "a-" + i).toList());
+    }
+
+    @Test
+    void a_scan_replay_stopped_by_a_failing_sink_resumes_each_segment_and_publishes_each_event_once() {
+        ReplaySelector sel = ReplaySelector.eventTypes(Set.of("Wallet.Funded", "Wallet.Closed", "Order.Placed"), null, null, 2);
+        DynamoDbScanSource scan = DynamoDbScanSource.builder().client(ddb).tableName(table).pageLimit(3).consistentRead(true).build();
+        ReplayCheckpointStore checkpoints = ReplayCheckpointStore.inMemory();
+        Replayer replayer = Replayer.builder(store).sink(failingOnceOn("a-7")).scanSource(scan).batchSize(2)
+                .checkpoints(checkpoints, "scan-resume").build();
+
+        ReplayReport first = replayer.run(sel);
+        assertThat(first.completed()).isFalse();
+        assertThat(checkpoints.load("scan-resume")).isPresent();
+        ReplayReport second = replayer.run(sel);
+        assertThat(second.completed()).isTrue();
+        assertThat(first.published() + second.published()).isEqualTo(17);
+
+        List<String> ids = receivedBodies().stream().map(b -> b.get("eventId").asText()).toList();
+        assertThat(ids).hasSize(17).doesNotHaveDuplicates().contains("a-7", "b-2", "c-3");
+    }
 }

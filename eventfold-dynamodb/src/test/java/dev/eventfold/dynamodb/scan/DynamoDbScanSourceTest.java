@@ -50,8 +50,9 @@ class DynamoDbScanSourceTest {
         DynamoDbScanSource source = DynamoDbScanSource.builder().client(ddb).tableName(table).pageLimit(4).consistentRead(true).build();
         List<String> keys = Collections.synchronizedList(new ArrayList<>());
         long n = ParallelScan.forEach(source, 3, ScanFilter.ALL_ITEMS, i -> keys.add(i.get("pk").asText() + "|" + i.get("sk").asText()));
-        assertThat(n).isEqualTo(24); // 6 aggregates x (3 events + head)
-        assertThat(keys).doesNotHaveDuplicates().hasSize(24).contains("AGG#wallet#w0|HEAD", "AGG#wallet#w5|EVT#000000003");
+        assertThat(n).isEqualTo(42); // 6 aggregates x (3 events + head + 3 idempotency records)
+        assertThat(keys).doesNotHaveDuplicates().hasSize(42)
+                .contains("AGG#wallet#w0|HEAD", "AGG#wallet#w5|EVT#000000003", "AGG#wallet#w2|IDEM#w2-3");
     }
 
     @Test

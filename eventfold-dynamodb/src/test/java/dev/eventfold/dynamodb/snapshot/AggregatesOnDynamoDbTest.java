@@ -240,9 +240,81 @@ class AggregatesOnDynamoDbTest {
             assertThatThrownBy(() -> handler(store).handle(ref, "cmd-x", new Withdraw(50)))
                     .isInstanceOfSatisfying(CommandRejectedException.class, e -> assertThat(e.reasonCode()).isEqualTo("insufficient_funds"));
             assertThat(store.getHead(ref)).contains(before);
-            long items = raw.query(q -> q.tableName(table).keyConditionExpression("pk = :pk")
+            List<String> sks = raw.query(q -> q.tableName(table).keyConditionExpression("pk = :pk").consistentRead(true)
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ref.pk())))).items().stream()
+                    .map(i -> i.get("sk").s()).toList();
+            // The seed append's event, head and idempotency record; nothing of cmd-x.
+            assertThat(sks).hasSize(3).contains("EVT#000000001", "HEAD").noneMatch(sk -> sk.contains("cmd-x"));
+        }
+    }
+
+    @Nested
+    class RetriedCommandsPastTheLookBehind {
+        static Decision fund(Long amount, Wallet w) {
+            return Decision.accept(DecidedEvent.of("Wallet.Funded", Map.of("amount", amount)));
+        }
+
+        long items(AggregateRef ref) {
+            return raw.query(q -> q.tableName(table).keyConditionExpression("pk = :pk").consistentRead(true)
                     .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ref.pk()))).select("COUNT")).count();
-            assertThat(items).isEqualTo(2);
+        }
+
+        @Test
+        void a_command_retried_after_150_other_commands_and_15_snapshots_appends_once() {
+            AggregateRef ref = fresh();
+            var repo = AggregateRepository.builder(store, snapshotted(10)).snapshotStore(snapshots).build();
+            var h = CommandHandler.builder(repo, RetriedCommandsPastTheLookBehind::fund).build();
+            assertThat(h.handle(ref, "cmd-1", 100L).outcome()).isEqualTo(CommandResult.Outcome.APPENDED);
+            for (int i = 0; i < 150; i++) {
+                h.handle(ref, "other-" + i, 1L);
+            }
+            assertThat(snapshots.latest(ref)).get().extracting(Snapshot::version).isEqualTo(150L);
+
+            CommandResult<Wallet> again = h.handle(ref, "cmd-1", 100L);
+
+            assertThat(again.outcome()).isEqualTo(CommandResult.Outcome.ALREADY_HANDLED);
+            assertThat(store.currentVersion(ref)).isEqualTo(151);
+            assertThat(repo.load(ref).state()).isEqualTo(new Wallet(250, 151));
+        }
+
+        @Test
+        void a_command_rejected_now_but_handled_before_answers_already_handled_and_writes_nothing() {
+            AggregateRef ref = fresh();
+            store.appendEvent(ref, 0, event("Wallet.Funded", 100));
+            var repo = AggregateRepository.builder(store, snapshotted(1)).snapshotStore(snapshots).build();
+            var h = CommandHandler.builder(repo, AggregatesOnDynamoDbTest::withdraw).lookBehind(0).build();
+            assertThat(h.handle(ref, "cmd-w", new Withdraw(100)).outcome()).isEqualTo(CommandResult.Outcome.APPENDED);
+            AggregateHead head = store.getHead(ref).orElseThrow();
+            long before = items(ref);
+
+            CommandResult<Wallet> again = h.handle(ref, "cmd-w", new Withdraw(100));
+
+            assertThat(again.outcome()).isEqualTo(CommandResult.Outcome.ALREADY_HANDLED);
+            assertThat(store.getHead(ref)).contains(head);
+            assertThat(items(ref)).isEqualTo(before);
+            assertThatThrownBy(() -> h.handle(ref, "cmd-w2", new Withdraw(100))).isInstanceOf(CommandRejectedException.class);
+        }
+
+        @Test
+        void the_snapshot_written_after_a_command_in_an_old_schema_equals_a_full_fold() {
+            AggregateRef ref = fresh();
+            Upcasters centsToAmount = Upcasters.builder().register("Wallet.Funded", 1, p -> {
+                ObjectNode o = p.deepCopy();
+                o.put("amount", o.remove("amountCents").longValue() / 100);
+                return o;
+            }).build();
+            UpcastingEventStore reads = new UpcastingEventStore(store, centsToAmount);
+            var repo = AggregateRepository.builder(reads, snapshotted(2)).snapshotStore(snapshots).build();
+            var h = CommandHandler.builder(repo, (Long cents, Wallet w) -> Decision.accept(
+                    DecidedEvent.of("Wallet.Funded", Map.of("amountCents", cents)).withSchemaVersion(1))).build();
+            h.handle(ref, "c1", 1_000L);
+            h.handle(ref, "c2", 2_500L);
+
+            Snapshot written = snapshots.latest(ref).orElseThrow();
+            Wallet fullFold = AggregateRepository.builder(reads, PLAIN).build().load(ref).state();
+            assertThat(written.version()).isEqualTo(2);
+            assertThat(written.state()).isEqualTo(EventJson.toPayload(fullFold));
+            assertThat(fullFold).isEqualTo(new Wallet(35, 2));
         }
     }
 
