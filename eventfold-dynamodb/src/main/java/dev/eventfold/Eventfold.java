@@ -57,7 +57,7 @@ public final class Eventfold {
             instance = new Instance(store, dispatcher);
         }
         if (previous != null) {
-            previous.dispatcher.close();
+            previous.close();
         }
         return dispatcher;
     }
@@ -74,7 +74,7 @@ public final class Eventfold {
             instance = null;
         }
         if (previous != null) {
-            previous.dispatcher.close();
+            previous.close();
         }
     }
 
@@ -117,5 +117,10 @@ public final class Eventfold {
     }
 
     private record Instance(DynamoDbEventStore store, Dispatcher dispatcher) {
+        /** Stops the dispatcher's threads and closes the DynamoDB client the store built (an injected one stays open). */
+        void close() {
+            dispatcher.close();
+            store.close();
+        }
     }
 }

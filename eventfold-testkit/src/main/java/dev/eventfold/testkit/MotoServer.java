@@ -63,21 +63,28 @@ public final class MotoServer implements AutoCloseable {
     }
 
     private void awaitReady() throws IOException {
-        // The script prints one line once its socket listens; the port is then accepting.
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        // The script prints one line once its socket listens; the port is then accepting. The
+        // reader keeps draining stdout afterwards, so the server never blocks on a full pipe.
+        CompletableFuture<String> line = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                line.complete(r.readLine());
+                while (r.readLine() != null) {
+                    // discard
+                }
             } catch (IOException e) {
-                return null;
+                line.complete(null);
             }
-        });
+        }, "eventfold-moto-stdout");
+        reader.setDaemon(true);
+        reader.start();
         try {
             String ready = line.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             if (ready == null || !ready.startsWith("eventfold-moto ready")) {
                 throw new IllegalStateException("moto did not start: " + tail());
             }
         } catch (TimeoutException e) {
-            close();
+            closeProcess();
             throw new IllegalStateException("moto did not answer within " + START_TIMEOUT + ": " + tail());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,6 +103,15 @@ public final class MotoServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closeProcess();
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a temp file left behind is harmless
+        }
+    }
+
+    private void closeProcess() {
         if (process.isAlive()) {
             process.destroy();
             try {
