@@ -8,6 +8,7 @@ import dev.eventfold.core.Page;
 import dev.eventfold.store.AppendRequest;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;
+import dev.eventfold.store.ForwardingEventStore;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -23,61 +24,45 @@ import java.util.stream.Stream;
  * AggregateRepository<Wallet> wallets = AggregateRepository.builder(store, walletType).build();
  * }</pre>
  */
-public final class UpcastingEventStore implements EventStore {
-    private final EventStore delegate;
+public final class UpcastingEventStore extends ForwardingEventStore {
     private final Upcasters upcasters;
 
     public UpcastingEventStore(EventStore delegate, Upcasters upcasters) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.upcasters = Objects.requireNonNull(upcasters, "upcasters");
     }
 
     /** The store underneath, whose reads return events as stored. */
+    @Override
     public EventStore delegate() {
-        return delegate;
+        return super.delegate();
     }
 
     public Upcasters upcasters() {
         return upcasters;
     }
 
-    @Override
-    public AppendResult append(AppendRequest request) {
-        return delegate.append(request);
-    }
 
-    @Override
-    public Optional<AggregateHead> getHead(AggregateRef aggregate) {
-        return delegate.getHead(aggregate);
-    }
 
     @Override
     public Optional<EventRecord> getEvent(AggregateRef aggregate, long version) {
-        return delegate.getEvent(aggregate, version).map(upcasters::upcast);
+        return delegate().getEvent(aggregate, version).map(upcasters::upcast);
     }
 
     @Override
     public Page<EventRecord> listEvents(EventQuery query) {
-        return delegate.listEvents(query).map(upcasters::upcast);
+        return delegate().listEvents(query).map(upcasters::upcast);
     }
 
-    @Override
-    public Optional<AppendResult> findAppend(AggregateRef aggregate, String idempotencyKey) {
-        return delegate.findAppend(aggregate, idempotencyKey);
-    }
 
-    @Override
-    public Page<AggregateRef> listTenantAggregates(String tenantId, int limit, String cursor) {
-        return delegate.listTenantAggregates(tenantId, limit, cursor);
-    }
 
     @Override
     public long currentVersion(AggregateRef aggregate) {
-        return delegate.currentVersion(aggregate);
+        return delegate().currentVersion(aggregate);
     }
 
     @Override
     public Stream<EventRecord> readEvents(EventQuery query) {
-        return delegate.readEvents(query).map(upcasters::upcast);
+        return delegate().readEvents(query).map(upcasters::upcast);
     }
 }

@@ -475,21 +475,7 @@ class DispatcherTest {
         void dispatches_queued_behind_an_append_go_out_together_each_with_its_own_result() throws Exception {
             CountDownLatch firstAppendEntered = new CountDownLatch(1);
             CountDownLatch releaseFirstAppend = new CountDownLatch(1);
-            AtomicInteger calls = new AtomicInteger();
-            Dispatcher gated = Dispatcher.builder(new Delegating(store) {
-                @Override
-                public dev.eventfold.core.AppendResult append(dev.eventfold.store.AppendRequest request) {
-                    if (calls.getAndIncrement() == 0) {
-                        firstAppendEntered.countDown();
-                        try {
-                            releaseFirstAppend.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return inner.append(request);
-                }
-            }).build();
+            Dispatcher gated = holdingTheFirstAppend(firstAppendEntered, releaseFirstAppend);
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 Future<DispatchResult> first = pool.submit(() -> gated.dispatchEvent(funded(100)));
@@ -528,21 +514,7 @@ class DispatcherTest {
                 throws Exception {
             CountDownLatch firstAppendEntered = new CountDownLatch(1);
             CountDownLatch releaseFirstAppend = new CountDownLatch(1);
-            AtomicInteger calls = new AtomicInteger();
-            Dispatcher gated = Dispatcher.builder(new Delegating(store) {
-                @Override
-                public dev.eventfold.core.AppendResult append(dev.eventfold.store.AppendRequest request) {
-                    if (calls.getAndIncrement() == 0) {
-                        firstAppendEntered.countDown();
-                        try {
-                            releaseFirstAppend.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    return inner.append(request);
-                }
-            }).build();
+            Dispatcher gated = holdingTheFirstAppend(firstAppendEntered, releaseFirstAppend);
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 Future<DispatchResult> first = pool.submit(() -> gated.dispatchEvent(funded(0)));
@@ -567,6 +539,25 @@ class DispatcherTest {
                 releaseFirstAppend.countDown();
                 pool.shutdownNow();
             }
+        }
+
+        /** A dispatcher whose first append waits, once inside the store, until {@code release} opens. */
+        private Dispatcher holdingTheFirstAppend(CountDownLatch entered, CountDownLatch release) {
+            AtomicInteger calls = new AtomicInteger();
+            return Dispatcher.builder(new Delegating(store) {
+                @Override
+                public dev.eventfold.core.AppendResult append(dev.eventfold.store.AppendRequest request) {
+                    if (calls.getAndIncrement() == 0) {
+                        entered.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return inner.append(request);
+                }
+            }).build();
         }
 
         private List<DispatchResult> race(int threads, int perThread,

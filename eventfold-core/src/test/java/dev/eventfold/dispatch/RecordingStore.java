@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An {@link InMemoryEventStore} that counts the calls a dispatcher makes, records every append
  * request, and fails appends on plan: the in-memory stand-in for RequestCounter and FaultInjector.
  */
-public final class RecordingStore implements EventStore {
+public final class RecordingStore extends dev.eventfold.store.ForwardingEventStore {
 
     /** What to do to the next append. */
     public enum Fault {
@@ -35,13 +35,22 @@ public final class RecordingStore implements EventStore {
         REJECT
     }
 
-    public final InMemoryEventStore delegate = new InMemoryEventStore();
+    public final InMemoryEventStore delegate;
     public final AtomicInteger appends = new AtomicInteger();
     public final AtomicInteger headReads = new AtomicInteger();
     public final List<AppendRequest> requests = new CopyOnWriteArrayList<>();
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     public final AtomicInteger maxInFlight = new AtomicInteger();
+
+    public RecordingStore() {
+        this(new InMemoryEventStore());
+    }
+
+    private RecordingStore(InMemoryEventStore store) {
+        super(store);
+        this.delegate = store;
+    }
 
     public RecordingStore fail(Fault fault, int times) {
         for (int i = 0; i < times; i++) {
@@ -91,25 +100,9 @@ public final class RecordingStore implements EventStore {
         return delegate.getHead(aggregate);
     }
 
-    @Override
-    public Optional<EventRecord> getEvent(AggregateRef aggregate, long version) {
-        return delegate.getEvent(aggregate, version);
-    }
 
-    @Override
-    public Page<EventRecord> listEvents(EventQuery query) {
-        return delegate.listEvents(query);
-    }
 
-    @Override
-    public Optional<AppendResult> findAppend(AggregateRef aggregate, String idempotencyKey) {
-        return delegate.findAppend(aggregate, idempotencyKey);
-    }
 
-    @Override
-    public Page<AggregateRef> listTenantAggregates(String tenantId, int limit, String cursor) {
-        return delegate.listTenantAggregates(tenantId, limit, cursor);
-    }
 
     public List<EventRecord> events(AggregateRef aggregate) {
         return delegate.readEvents(EventQuery.of(aggregate)).toList();
