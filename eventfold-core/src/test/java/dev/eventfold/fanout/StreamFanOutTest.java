@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.json.EventJson;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -127,8 +125,9 @@ class StreamFanOutTest {
 
         @Test
         void the_body_is_the_image_as_json_and_the_bus_entry_carries_source_and_type() throws Exception {
-            String root = System.getenv().getOrDefault("EVENTFOLD_ROOT", "..");
-            JsonNode message = EventJson.parse(Files.readString(Path.of(root).resolve("../shared/spec/vectors/event-message.json")));
+            // A copy of shared/spec/vectors (KeysAndVectorsTest uses the same resources).
+            JsonNode message = EventJson.parse(new String(StreamFanOutTest.class.getResourceAsStream("/vectors/event-message.json")
+                    .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             fanOut().build().handle(List.of(StreamRecord.insert("1", (ObjectNode) message)));
             QueueEntry entry = publisher.delivered(FIFO).get(0);
             assertThat(EventJson.parse(entry.body())).isEqualTo(message);

@@ -9,8 +9,6 @@ import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.listener.RecordResult.Reason;
 import dev.eventfold.listener.RecordResult.Status;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -537,8 +535,9 @@ class EventListenerTest {
     class Interop {
         @Test
         void the_listener_reads_the_reference_message_vector() throws Exception {
-            String root = System.getenv().getOrDefault("EVENTFOLD_ROOT", "..");
-            String message = Files.readString(Path.of(root).resolve("../shared/spec/vectors/event-message.json"));
+            // A copy of shared/spec/vectors (KeysAndVectorsTest uses the same resources).
+            String message = new String(EventListenerTest.class.getResourceAsStream("/vectors/event-message.json").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
             List<EventRecord> seen = new CopyOnWriteArrayList<>();
             List<EventContext> contexts = new CopyOnWriteArrayList<>();
             EventListener l = listener().on("Wallet.Withdrawn", e -> {
