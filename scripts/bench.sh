@@ -7,9 +7,9 @@ cd "$root"
 # shellcheck source=venv.sh
 . "$root/scripts/venv.sh"
 ensure_venv "$root"
-mvn -B -q -ntp install -DskipTests
+mvn -B -q -ntp -Dstyle.color=never install -DskipTests
 cpfile=$(mktemp)
-mvn -B -q -ntp -pl eventfold-bench dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null
+mvn -B -q -ntp -Dstyle.color=never -pl eventfold-bench dependency:build-classpath -Dmdep.outputFile="$cpfile" >/dev/null
 cp=$(cat "$cpfile")
 cp="$root/eventfold-bench/target/classes:$cp"
 declare -A mains=(

@@ -6,6 +6,11 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 jar="$root/eventfold-cli/target/eventfold.jar"
 if [ ! -f "$jar" ] || [ -n "$(find . -path ./.venv -prune -o -name '*.java' -newer "$jar" -print -quit)" ]; then
-  mvn -B -q -ntp install -DskipTests >&2
+  log="$(mktemp)"
+  if ! mvn -B -q -ntp -Dstyle.color=never install -DskipTests >"$log" 2>&1; then
+    cat "$log" >&2
+    exit 1
+  fi
+  rm -f "$log"
 fi
 exec java -jar "$jar" demo "$@"
