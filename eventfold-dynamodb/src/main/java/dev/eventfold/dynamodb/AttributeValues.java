@@ -10,7 +10,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,8 +96,7 @@ public final class AttributeValues {
 
     public static Map<String, AttributeValue> fromJson(ObjectNode item) {
         Map<String, AttributeValue> m = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : item.properties()) {
             if (!e.getValue().isMissingNode()) {
                 m.put(e.getKey(), fromJsonValue(e.getValue()));
             }
@@ -118,8 +116,7 @@ public final class AttributeValues {
                 return AttributeValue.fromNul(true);
             case OBJECT: {
                 Map<String, AttributeValue> m = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : v.properties()) {
                     m.put(e.getKey(), fromJsonValue(e.getValue()));
                 }
                 return AttributeValue.fromM(m);

@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -49,7 +48,7 @@ class DynamoDbEventStoreTest {
         DynamoDbClient bare = aws.configure(DynamoDbClient.builder(), faults, requests)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .addExecutionInterceptor(faults).addExecutionInterceptor(requests)
-                        .retryPolicy(RetryPolicy.none()).build())
+                        .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()).build())
                 .build();
         noSdkRetries = DynamoDbEventStore.builder().client(bare).tableName(table).build();
     }

@@ -39,7 +39,7 @@ final class Fixtures {
             m.setReceiptHandle(r.get("receiptHandle").asText());
             m.setBody(r.get("body").asText());
             Map<String, String> attributes = new LinkedHashMap<>();
-            r.get("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+            r.get("attributes").properties().forEach(e -> attributes.put(e.getKey(), e.getValue().asText()));
             m.setAttributes(attributes);
             records.add(m);
         }
@@ -68,7 +68,7 @@ final class Fixtures {
 
     static Map<String, AttributeValue> image(JsonNode m) {
         Map<String, AttributeValue> out = new LinkedHashMap<>();
-        m.fields().forEachRemaining(e -> out.put(e.getKey(), value(e.getValue())));
+        m.properties().forEach(e -> out.put(e.getKey(), value(e.getValue())));
         return out;
     }
 

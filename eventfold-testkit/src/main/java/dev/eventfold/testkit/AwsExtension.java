@@ -43,7 +43,7 @@ public final class AwsExtension implements BeforeAllCallback, ParameterResolver 
                 .getOrComputeIfAbsent("environment", k -> new Holder(), Holder.class).environment;
     }
 
-    private static final class Holder implements ExtensionContext.Store.CloseableResource {
+    private static final class Holder implements AutoCloseable {
         final AwsTestEnvironment environment;
         final MotoServer server;
 

@@ -2,7 +2,6 @@ package dev.eventfold.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +19,14 @@ public final class DynamoJson {
 
     public static Map<String, AttributeValue> item(JsonNode typed) {
         Map<String, AttributeValue> m = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = typed.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : typed.properties()) {
             m.put(e.getKey(), value(e.getValue()));
         }
         return m;
     }
 
     public static AttributeValue value(JsonNode typed) {
-        Map.Entry<String, JsonNode> e = typed.fields().next();
+        Map.Entry<String, JsonNode> e = typed.properties().iterator().next();
         JsonNode v = e.getValue();
         switch (e.getKey()) {
             case "S":

@@ -102,8 +102,7 @@ public final class FaultInjector implements ExecutionInterceptor {
 
     private static software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException cancelled(String code) {
         String message = "Transaction cancelled, please refer cancellation reasons for specific reasons [" + code + "] (injected)";
-        return (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException)
-                software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.builder()
+        return software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.builder()
                         .statusCode(400)
                         .message(message)
                         .cancellationReasons(software.amazon.awssdk.services.dynamodb.model.CancellationReason.builder()

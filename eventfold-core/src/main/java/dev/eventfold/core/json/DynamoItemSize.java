@@ -2,7 +2,6 @@ package dev.eventfold.core.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -25,8 +24,7 @@ public final class DynamoItemSize {
 
     public static long of(JsonNode item) {
         long size = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : item.properties()) {
             size += utf8(e.getKey()) + value(e.getValue());
         }
         return size;
@@ -50,8 +48,7 @@ public final class DynamoItemSize {
             }
             case OBJECT: {
                 long s = 3;
-                for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : v.properties()) {
                     s += 1 + utf8(e.getKey()) + value(e.getValue());
                 }
                 return s;

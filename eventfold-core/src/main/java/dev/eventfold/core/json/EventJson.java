@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -18,7 +17,6 @@ import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.Keys;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -38,7 +36,7 @@ public final class EventJson {
     private static final int MIN_EXPONENT = -130;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -134,8 +132,7 @@ public final class EventJson {
         }
         switch (node.getNodeType()) {
             case OBJECT -> {
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
                     requireStorable(path + "." + e.getKey(), e.getValue(), depth + 1);
                 }
             }
@@ -183,7 +180,7 @@ public final class EventJson {
         switch (node.getNodeType()) {
             case OBJECT: {
                 ObjectNode o = MAPPER.createObjectNode();
-                node.fields().forEachRemaining(e -> o.set(e.getKey(), canonical(e.getValue())));
+                node.properties().forEach(e -> o.set(e.getKey(), canonical(e.getValue())));
                 return o;
             }
             case ARRAY: {
