@@ -52,10 +52,8 @@ public record NewEvent(
         causationId = Keys.optional(causationId);
         actorId = Keys.optional(actorId);
         payload = payload == null ? MissingNode.getInstance() : payload;
-        EventJson.requireStorable("payload", payload);
-        // A private copy with numbers as DynamoDB keeps them: what the caller holds can change
-        // without changing the event, and both stores read back the same digits.
-        payload = EventJson.canonical(payload);
+        // Validated into a private copy with numbers as DynamoDB keeps them.
+        payload = EventJson.storable("payload", payload);
     }
 
     /** The stored form of this event at a version; {@code occurredAt} falls back to {@code now}. */

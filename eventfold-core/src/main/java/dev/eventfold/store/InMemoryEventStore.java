@@ -67,14 +67,9 @@ public final class InMemoryEventStore implements EventStore {
             if (earlier != null) {
                 return prepared.repeatOf(earlier);
             }
-            if (stream.head != null && request.idempotencyKey().equals(stream.head.lastIdemKey())) {
-                // The head's latest append carried this key (written by a runtime without records).
-                if (!request.lastEvent().eventId().equals(stream.head.lastEventId())) {
-                    throw new InvalidInputException("idempotencyKey", "already used for another append to "
-                            + request.aggregate());
-                }
-                return new AppendResult(request.aggregate(), Math.max(1, current - request.events().size() + 1),
-                        current, true);
+            Optional<AppendResult> onHead = stream.head == null ? Optional.empty() : prepared.repeatOf(stream.head);
+            if (onHead.isPresent()) {
+                return onHead.get();
             }
             if (current != request.expectedVersion()) {
                 throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(),
@@ -131,10 +126,7 @@ public final class InMemoryEventStore implements EventStore {
             if (record != null) {
                 return Optional.of(PreparedAppend.resultOf(aggregate, record));
             }
-            if (s.head != null && idempotencyKey.equals(s.head.lastIdemKey())) {
-                return Optional.of(new AppendResult(aggregate, s.head.currentVersion(), s.head.currentVersion(), true));
-            }
-            return Optional.empty();
+            return s.head == null ? Optional.empty() : PreparedAppend.latestAppendWithKey(s.head, idempotencyKey);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.eventfold.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.AppendResult;
 import dev.eventfold.core.InvalidInputException;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An {@link AppendRequest} turned into the exact event items to write, with DynamoDB's size
@@ -100,6 +102,31 @@ public final class PreparedAppend {
             throw new InvalidInputException("idempotency record", "has no versions");
         }
         return new AppendResult(aggregate, first.longValue(), last.longValue(), true);
+    }
+
+    /**
+     * This request, meeting a head whose latest append carried the same key (a head written by a
+     * runtime without idempotency records): the original result, or a reuse of the key for other
+     * events, refused. Empty when the head's key is another.
+     */
+    public Optional<AppendResult> repeatOf(AggregateHead head) {
+        if (!request.idempotencyKey().equals(head.lastIdemKey())) {
+            return Optional.empty();
+        }
+        if (!request.lastEvent().eventId().equals(head.lastEventId())) {
+            throw new InvalidInputException("idempotencyKey", "already used for another append to "
+                    + request.aggregate() + " (last event " + head.lastEventId() + ")");
+        }
+        long version = head.currentVersion();
+        return Optional.of(new AppendResult(request.aggregate(), Math.max(1, version - request.events().size() + 1),
+                version, true));
+    }
+
+    /** The append a head's {@code lastIdemKey} stands for, when it is {@code idempotencyKey}. */
+    public static Optional<AppendResult> latestAppendWithKey(AggregateHead head, String idempotencyKey) {
+        return idempotencyKey.equals(head.lastIdemKey())
+                ? Optional.of(new AppendResult(head.aggregate(), head.currentVersion(), head.currentVersion(), true))
+                : Optional.empty();
     }
 
     /** The record of this append under {@code IDEM#<idempotencyKey>}, written in the same transaction. */

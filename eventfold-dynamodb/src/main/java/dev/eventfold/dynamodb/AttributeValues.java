@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.json.EventJson;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -80,18 +79,7 @@ public final class AttributeValues {
 
     /** An integer node for whole numbers, an exact decimal node otherwise. */
     static JsonNode number(String n) {
-        BigDecimal d = new BigDecimal(n);
-        if (d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0) {
-            BigInteger i = d.toBigIntegerExact();
-            if (i.bitLength() < 32) {
-                return NODES.numberNode(i.intValue());
-            }
-            if (i.bitLength() < 64) {
-                return NODES.numberNode(i.longValue());
-            }
-            return NODES.numberNode(i);
-        }
-        return NODES.numberNode(d);
+        return EventJson.numberNode(new BigDecimal(n));
     }
 
     public static Map<String, AttributeValue> fromJson(ObjectNode item) {

@@ -230,14 +230,10 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
             throw new CorruptItemException(request.aggregate().pk(), Keys.eventSk(version),
                     "an event item exists at a version its head (" + actual + ") has not reached");
         }
-        if (head.isPresent() && request.idempotencyKey().equals(head.get().lastIdemKey())) {
-            // The latest append carried this key (a runtime that writes no idempotency records).
-            if (!request.lastEvent().eventId().equals(head.get().lastEventId())) {
-                throw new InvalidInputException("idempotencyKey", "already used for another append to "
-                        + request.aggregate() + " (last event " + head.get().lastEventId() + ")");
-            }
+        Optional<AppendResult> onHead = head.flatMap(prepared::repeatOf);
+        if (onHead.isPresent()) {
             LOG.debug("append to {} with idempotency key already on the head: not written again", request.aggregate());
-            return new AppendResult(request.aggregate(), Math.max(1, actual - request.events().size() + 1), actual, true);
+            return onHead.get();
         }
         if (actual > request.expectedVersion()) {
             // The versions this append claimed are taken: by this very append, if an earlier try landed?
@@ -265,8 +261,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
                 throw new CorruptItemException(aggregate.pk(), sk, e.getMessage());
             }
         }
-        return getHead(aggregate).filter(h -> idempotencyKey.equals(h.lastIdemKey()))
-                .map(h -> new AppendResult(aggregate, h.currentVersion(), h.currentVersion(), true));
+        return getHead(aggregate).flatMap(h -> PreparedAppend.latestAppendWithKey(h, idempotencyKey));
     }
 
     private Optional<String> eventIdAt(AggregateRef aggregate, long version) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.json.EventJson;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
@@ -77,18 +76,7 @@ public final class LambdaImages {
 
     /** An int, long or big-integer node for whole numbers (as parsed JSON has them), an exact decimal otherwise. */
     private static JsonNode number(String n) {
-        BigDecimal d = new BigDecimal(n);
-        if (d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0) {
-            BigInteger i = d.toBigIntegerExact();
-            if (i.bitLength() < 32) {
-                return NODES.numberNode(i.intValue());
-            }
-            if (i.bitLength() < 64) {
-                return NODES.numberNode(i.longValue());
-            }
-            return NODES.numberNode(i);
-        }
-        return NODES.numberNode(d);
+        return dev.eventfold.core.json.EventJson.numberNode(new BigDecimal(n));
     }
 
     private static String base64(ByteBuffer b) {

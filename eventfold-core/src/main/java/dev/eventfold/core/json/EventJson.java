@@ -41,6 +41,8 @@ public final class EventJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            // NaN and infinities as bare tokens, which no JSON reader accepts, rather than as strings.
+            .disable(com.fasterxml.jackson.core.json.JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .addModule(new JavaTimeModule())
             .build();
 
@@ -85,22 +87,21 @@ public final class EventJson {
         }
     }
 
-    /** Turns a value of the user's into a payload node, refusing what DynamoDB cannot store. */
+    /**
+     * Turns a value of the user's into JSON through its text, so a float keeps its shortest decimal
+     * form (0.1f is 0.1, where a token buffer would widen it to its binary expansion). NaN and
+     * infinities are written as bare tokens, which the reader refuses. Validated by
+     * {@link #storable} when it becomes an event's payload.
+     */
     public static JsonNode toPayload(Object value) {
         if (value == null) {
             return MissingNode.getInstance();
         }
-        JsonNode node;
         try {
-            // The tree shows what JSON cannot hold (NaN, binary, opaque objects), which text would
-            // quote into strings; the text keeps a float's shortest decimal form (0.1f is 0.1),
-            // which the tree has already widened to its binary expansion.
-            requireStorable("payload", MAPPER.valueToTree(value));
-            node = MAPPER.readTree(MAPPER.writeValueAsString(value));
+            return MAPPER.readTree(MAPPER.writeValueAsString(value));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new InvalidInputException("payload", "not representable as JSON: " + value.getClass().getName());
         }
-        return node;
     }
 
     public static <T> T payloadAs(JsonNode payload, Class<T> type) {
@@ -119,101 +120,90 @@ public final class EventJson {
 
     /**
      * Refuses what the shared table cannot hold: binary or POJO nodes, NaN and infinities,
-     * numbers beyond DynamoDB's 38 digits or its exponent range.
+     * numbers beyond DynamoDB's 38 digits or its exponent range, nesting beyond 32 levels.
      */
     public static void requireStorable(String field, JsonNode node) {
-        requireStorable(field, node, 0);
+        storable(field, node);
     }
 
-    private static void requireStorable(String path, JsonNode node, int depth) {
+    /**
+     * {@link #requireStorable} and a private deep copy in one pass: numbers as DynamoDB stores them
+     * (whole numbers as integer nodes, others as decimals without trailing zeros, floats and doubles
+     * by their shortest decimal form), so both stores read back the same digits and what the caller
+     * holds can change without changing the event.
+     */
+    public static JsonNode storable(String field, JsonNode node) {
+        return storable(field, node, 0);
+    }
+
+    private static JsonNode storable(String path, JsonNode node, int depth) {
         if (depth > 32) {
             // DynamoDB nests documents at most 32 levels deep.
             throw new InvalidInputException(path, "nested deeper than DynamoDB's 32 levels");
         }
         switch (node.getNodeType()) {
-            case OBJECT -> {
-                for (Map.Entry<String, JsonNode> e : node.properties()) {
-                    requireStorable(path + "." + e.getKey(), e.getValue(), depth + 1);
-                }
-            }
-            case ARRAY -> {
-                for (int i = 0; i < node.size(); i++) {
-                    requireStorable(path + "[" + i + "]", node.get(i), depth + 1);
-                }
-            }
-            case NUMBER -> requireStorableNumber(path, node);
-            case STRING, BOOLEAN, NULL, MISSING -> {
-            }
-            default -> throw new InvalidInputException(path, "a " + node.getNodeType()
-                    + " value is not JSON-representable");
-        }
-    }
-
-    private static void requireStorableNumber(String path, JsonNode node) {
-        if (node.isDouble() || node.isFloat()) {
-            double d = node.doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new InvalidInputException(path, "NaN and infinities are not JSON numbers");
-            }
-        }
-        BigDecimal n = node.decimalValue().stripTrailingZeros();
-        if (n.signum() == 0) {
-            return;
-        }
-        if (n.precision() > MAX_DIGITS) {
-            throw new InvalidInputException(path, "a number of " + n.precision()
-                    + " significant digits does not fit DynamoDB's 38");
-        }
-        int exponent = n.precision() - n.scale() - 1;
-        if (exponent > MAX_EXPONENT || exponent < MIN_EXPONENT) {
-            throw new InvalidInputException(path, "a number with exponent " + exponent
-                    + " is outside DynamoDB's range (1E-130 to 9.9E+125)");
-        }
-    }
-
-    /**
-     * A deep copy whose numbers are as DynamoDB stores them: whole numbers as integer nodes,
-     * others as decimals without trailing zeros; {@code float}/{@code double} values by their
-     * shortest decimal form ({@code 0.1f} is 0.1, not its binary expansion).
-     */
-    public static JsonNode canonical(JsonNode node) {
-        switch (node.getNodeType()) {
             case OBJECT: {
                 ObjectNode o = MAPPER.createObjectNode();
-                node.properties().forEach(e -> o.set(e.getKey(), canonical(e.getValue())));
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
+                    o.set(e.getKey(), storable(path + "." + e.getKey(), e.getValue(), depth + 1));
+                }
                 return o;
             }
             case ARRAY: {
                 com.fasterxml.jackson.databind.node.ArrayNode a = MAPPER.createArrayNode();
-                node.forEach(e -> a.add(canonical(e)));
+                for (int i = 0; i < node.size(); i++) {
+                    a.add(storable(path + "[" + i + "]", node.get(i), depth + 1));
+                }
                 return a;
             }
             case NUMBER:
-                return canonicalNumber(node);
+                return storableNumber(path, node);
+            case STRING:
+            case BOOLEAN:
+            case NULL:
+            case MISSING:
+                return node; // immutable nodes
             default:
-                return node.deepCopy();
+                throw new InvalidInputException(path, "a " + node.getNodeType() + " value is not JSON-representable");
         }
     }
 
-    private static JsonNode canonicalNumber(JsonNode n) {
+    private static JsonNode storableNumber(String path, JsonNode node) {
         BigDecimal d;
-        if (n.isFloat()) {
-            d = new BigDecimal(Float.toString(n.floatValue()));
-        } else if (n.isDouble()) {
-            d = new BigDecimal(Double.toString(n.doubleValue()));
-        } else if (n.isIntegralNumber()) {
-            return n.deepCopy();
+        if (node.isFloat() || node.isDouble()) {
+            double v = node.doubleValue();
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                throw new InvalidInputException(path, "NaN and infinities are not JSON numbers");
+            }
+            d = new BigDecimal(node.isFloat() ? Float.toString(node.floatValue()) : Double.toString(v));
         } else {
-            d = n.decimalValue();
+            d = node.decimalValue();
         }
-        d = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
-        if (d.scale() <= 0) {
-            java.math.BigInteger i = d.toBigIntegerExact();
+        BigDecimal n = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+        if (n.signum() != 0) {
+            if (n.precision() > MAX_DIGITS) {
+                throw new InvalidInputException(path, "a number of " + n.precision()
+                        + " significant digits does not fit DynamoDB's 38");
+            }
+            int exponent = n.precision() - n.scale() - 1;
+            if (exponent > MAX_EXPONENT || exponent < MIN_EXPONENT) {
+                throw new InvalidInputException(path, "a number with exponent " + exponent
+                        + " is outside DynamoDB's range (1E-130 to 9.9E+125)");
+            }
+        }
+        return numberNode(n);
+    }
+
+    /** A number as DynamoDB gives it back: an int, long or big integer node when whole, else an exact decimal. */
+    public static JsonNode numberNode(BigDecimal value) {
+        BigDecimal n = value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
+        if (n.scale() <= 0) {
+            java.math.BigInteger i = n.toBigIntegerExact();
             return i.bitLength() < 32 ? MAPPER.getNodeFactory().numberNode(i.intValue())
                     : i.bitLength() < 64 ? MAPPER.getNodeFactory().numberNode(i.longValue())
                     : MAPPER.getNodeFactory().numberNode(i);
         }
-        return MAPPER.getNodeFactory().numberNode(d);
+        return MAPPER.getNodeFactory().numberNode(n);
     }
 
     /** The event as stored: the item's attributes as plain JSON, without {@code meta}. */
