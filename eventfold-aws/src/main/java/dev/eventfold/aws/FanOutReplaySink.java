@@ -1,11 +1,11 @@
 package dev.eventfold.aws;
 
 import dev.eventfold.core.EventRecord;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.fanout.DeliveryFailure;
 import dev.eventfold.fanout.FanOutOutcome;
-import dev.eventfold.fanout.FifoIds;
+import dev.eventfold.fanout.internal.FifoIds;
 import dev.eventfold.fanout.QueueEntry;
 import dev.eventfold.fanout.QueuePublisher;
 import dev.eventfold.fanout.StreamFanOut;

@@ -1,5 +1,6 @@
 package dev.eventfold.aws;
 
+import dev.eventfold.aws.internal.StreamRecords;
 import dev.eventfold.fanout.FanOutOutcome;
 import dev.eventfold.fanout.StreamFanOut;
 import dev.eventfold.fanout.StreamRecord;

@@ -10,7 +10,7 @@ import dev.eventfold.dispatch.Dispatcher;
 import dev.eventfold.dispatch.EventSpec;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.json.EventJson;
-import dev.eventfold.dynamodb.AttributeValues;
+import dev.eventfold.dynamodb.internal.AttributeValues;
 import dev.eventfold.dynamodb.DynamoDbEventStore;
 import dev.eventfold.dynamodb.EventTable;
 import dev.eventfold.fanout.StreamFanOut;
@@ -278,7 +278,7 @@ class AwsRuntimeTest {
                 })
                 .on("T", e -> ran.add(e.eventId()))
                 .on("Old.Skip", e -> ran.add(e.eventId()))
-                .on("Old.Degraded", e -> ran.add(e.eventId() + (e.meta().stale() ? " stale" : "")))
+                .on("Old.Degraded", e -> ran.add(e.eventId() + (e.meta().isStale() ? " stale" : "")))
                 .staleness(StalenessPolicy.of(Duration.ofDays(1), OnStale.SKIP))
                 .staleness("Old.Degraded", StalenessPolicy.of(Duration.ofDays(1), OnStale.PROCESS_DEGRADED))
                 .build();

@@ -3,7 +3,7 @@ package dev.eventfold.cli;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Page;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.EventQuery;

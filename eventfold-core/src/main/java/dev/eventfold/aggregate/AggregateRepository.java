@@ -3,7 +3,7 @@ package dev.eventfold.aggregate;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Timestamps;
+import dev.eventfold.spi.wire.Timestamps;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;
 import dev.eventfold.upcast.Upcasters;

@@ -2,7 +2,7 @@ package dev.eventfold.aggregate;
 
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 
 /**
  * An aggregate's state as loaded: the fold of every event up to {@code version}.

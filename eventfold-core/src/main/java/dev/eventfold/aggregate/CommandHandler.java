@@ -1,5 +1,6 @@
 package dev.eventfold.aggregate;
 
+import dev.eventfold.aggregate.internal.CommandEventIds;
 import dev.eventfold.context.EventContext;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.AppendResult;
@@ -7,11 +8,11 @@ import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.NewEvent;
-import dev.eventfold.core.Timestamps;
+import dev.eventfold.spi.wire.Timestamps;
 import dev.eventfold.store.AppendRequest;
-import dev.eventfold.store.PreparedAppend;
+import dev.eventfold.spi.PreparedAppend;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

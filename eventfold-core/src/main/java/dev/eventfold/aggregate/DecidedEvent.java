@@ -2,7 +2,7 @@ package dev.eventfold.aggregate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.json.EventJson;
 
 /**

@@ -1,7 +1,7 @@
 package dev.eventfold.aggregate;
 
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import java.util.Arrays;
 import java.util.List;
 

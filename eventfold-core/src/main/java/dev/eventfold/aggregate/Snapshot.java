@@ -3,7 +3,7 @@ package dev.eventfold.aggregate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 
 /**
  * An aggregate's state as of one version, encoded as JSON. Stored beside the aggregate's

@@ -1,5 +1,7 @@
 package dev.eventfold.core;
 
+import dev.eventfold.spi.wire.Keys;
+
 /**
  * The head item of an aggregate (WIRE.md section 3): where its stream stands.
  *

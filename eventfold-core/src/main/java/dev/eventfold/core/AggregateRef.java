@@ -1,5 +1,7 @@
 package dev.eventfold.core;
 
+import dev.eventfold.spi.wire.Keys;
+
 /**
  * Names one aggregate: its type and id. Validated so that its partition key
  * {@code AGG#<type>#<id>} is unambiguous (WIRE.md section 1).

@@ -1,5 +1,7 @@
 package dev.eventfold.core;
 
+import dev.eventfold.spi.wire.Keys;
+
 /**
  * What an append wrote: the reference runtime's {@code {pk, sk, version}}, where {@code sk} and
  * {@code version} are those of the last event, plus what a multi-event or repeated append needs.

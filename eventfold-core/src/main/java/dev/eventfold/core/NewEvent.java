@@ -1,5 +1,7 @@
 package dev.eventfold.core;
 
+import dev.eventfold.spi.wire.Timestamps;
+import dev.eventfold.spi.wire.Keys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.eventfold.core.json.EventJson;

@@ -11,18 +11,18 @@ public final class BatchDispatchException extends EventfoldException {
     private static final long serialVersionUID = 1L;
     private static final int MAX_LISTED = 5;
 
-    private final transient BatchOutcome outcome;
+    private final transient BatchDispatchOutcome outcome;
 
-    public BatchDispatchException(BatchOutcome outcome) {
+    public BatchDispatchException(BatchDispatchOutcome outcome) {
         super(describe(outcome), outcome.failed().isEmpty() ? null : outcome.failed().get(0).error());
         this.outcome = outcome;
     }
 
-    public BatchOutcome outcome() {
+    public BatchDispatchOutcome outcome() {
         return outcome;
     }
 
-    private static String describe(BatchOutcome outcome) {
+    private static String describe(BatchDispatchOutcome outcome) {
         var failed = outcome.failed();
         StringBuilder sb = new StringBuilder()
                 .append(outcome.mode().name().toLowerCase(java.util.Locale.ROOT)).append(" dispatch: ")

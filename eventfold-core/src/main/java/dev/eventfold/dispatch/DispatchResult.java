@@ -2,7 +2,7 @@ package dev.eventfold.dispatch;
 
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 
 /**
  * A dispatched event: the reference runtime's {@code {pk, sk, version}} plus what it was

@@ -6,14 +6,14 @@ import dev.eventfold.core.AppendResult;
 import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.NewEvent;
-import dev.eventfold.core.Timestamps;
-import dev.eventfold.core.json.DynamoItemSize;
+import dev.eventfold.spi.wire.Timestamps;
+import dev.eventfold.spi.wire.DynamoItemSize;
 import dev.eventfold.id.EventIdGenerator;
 import dev.eventfold.store.AppendRequest;
 import dev.eventfold.store.EventStore;
-import dev.eventfold.store.PreparedAppend;
+import dev.eventfold.spi.PreparedAppend;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -171,7 +171,7 @@ public final class Dispatcher implements AutoCloseable {
      * Like {@link #dispatchEvents(List, BatchMode)}, but failures of single events are reported in
      * the returned value instead of thrown.
      */
-    public BatchOutcome dispatchAll(List<EventSpec> events, BatchMode mode) {
+    public BatchDispatchOutcome dispatchAll(List<EventSpec> events, BatchMode mode) {
         Objects.requireNonNull(mode, "mode");
         List<EventSpec> list = List.copyOf(Objects.requireNonNull(events, "events"));
         return switch (mode) {
@@ -181,7 +181,7 @@ public final class Dispatcher implements AutoCloseable {
         };
     }
 
-    private BatchOutcome inOrder(List<EventSpec> events) {
+    private BatchDispatchOutcome inOrder(List<EventSpec> events) {
         List<EventOutcome> outcomes = new ArrayList<>(events.size());
         boolean failed = false;
         for (int i = 0; i < events.size(); i++) {
@@ -194,10 +194,10 @@ public final class Dispatcher implements AutoCloseable {
             failed = o instanceof EventOutcome.Failed;
             outcomes.add(o);
         }
-        return new BatchOutcome(BatchMode.IN_ORDER, outcomes);
+        return new BatchDispatchOutcome(BatchMode.IN_ORDER, outcomes);
     }
 
-    private BatchOutcome parallel(List<EventSpec> events) {
+    private BatchDispatchOutcome parallel(List<EventSpec> events) {
         int n = events.size();
         AtomicReferenceArray<EventOutcome> outcomes = new AtomicReferenceArray<>(n);
         AtomicInteger next = new AtomicInteger();
@@ -243,7 +243,7 @@ public final class Dispatcher implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             list.add(outcomes.get(i));
         }
-        return new BatchOutcome(BatchMode.PARALLEL, list);
+        return new BatchDispatchOutcome(BatchMode.PARALLEL, list);
     }
 
     private EventOutcome attempt(int index, EventSpec event) {
@@ -254,9 +254,9 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private BatchOutcome atomic(List<EventSpec> events) {
+    private BatchDispatchOutcome atomic(List<EventSpec> events) {
         if (events.isEmpty()) {
-            return new BatchOutcome(BatchMode.ATOMIC, List.of());
+            return new BatchDispatchOutcome(BatchMode.ATOMIC, List.of());
         }
         EventSpec first = events.get(0);
         AggregateRef aggregate = first.aggregate();
@@ -290,7 +290,7 @@ public final class Dispatcher implements AutoCloseable {
                 outcomes.add(new EventOutcome.Failed(i, events.get(i), e));
             }
         }
-        return new BatchOutcome(BatchMode.ATOMIC, outcomes);
+        return new BatchDispatchOutcome(BatchMode.ATOMIC, outcomes);
     }
 
     // ---- the append loop ----

@@ -1,5 +1,6 @@
 package dev.eventfold.fanout;
 
+import dev.eventfold.fanout.internal.EntryIds;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,8 +1,11 @@
 package dev.eventfold.fanout;
 
+import dev.eventfold.fanout.internal.EventSources;
+import dev.eventfold.fanout.internal.EntryIds;
+import dev.eventfold.fanout.internal.FifoIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventfold.core.json.DynamoItemSize;
+import dev.eventfold.spi.wire.DynamoItemSize;
 import dev.eventfold.core.json.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

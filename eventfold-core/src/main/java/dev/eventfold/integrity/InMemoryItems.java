@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.InMemoryEventStore;
 import java.util.ArrayList;

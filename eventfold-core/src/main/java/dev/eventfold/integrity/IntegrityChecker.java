@@ -3,7 +3,7 @@ package dev.eventfold.integrity;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.json.EventJson;
 import java.util.ArrayList;
 import java.util.HashMap;

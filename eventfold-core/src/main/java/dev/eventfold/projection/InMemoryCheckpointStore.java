@@ -2,7 +2,7 @@ package dev.eventfold.projection;
 
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;

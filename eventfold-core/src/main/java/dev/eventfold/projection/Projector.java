@@ -3,7 +3,7 @@ package dev.eventfold.projection;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;
 import dev.eventfold.upcast.Upcasters;

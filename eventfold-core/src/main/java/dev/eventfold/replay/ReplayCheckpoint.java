@@ -3,7 +3,7 @@ package dev.eventfold.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.json.EventJson;
 import java.util.Map;
 import java.util.TreeMap;

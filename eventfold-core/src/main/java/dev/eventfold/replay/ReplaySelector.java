@@ -2,7 +2,7 @@ package dev.eventfold.replay;
 
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;

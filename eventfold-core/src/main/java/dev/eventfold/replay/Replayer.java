@@ -1,11 +1,12 @@
 package dev.eventfold.replay;
 
+import dev.eventfold.replay.internal.RateLimiter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Page;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.EventQuery;

@@ -1,7 +1,7 @@
 package dev.eventfold.runtime;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventfold.core.Timestamps;
+import dev.eventfold.spi.wire.Timestamps;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.fanout.BusEntry;
 import dev.eventfold.fanout.QueueEntry;

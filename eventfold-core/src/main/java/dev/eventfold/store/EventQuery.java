@@ -2,7 +2,7 @@ package dev.eventfold.store;
 
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 
 /**
  * Which events of one aggregate to list (WIRE.md section 5), ascending by version.

@@ -1,5 +1,6 @@
 package dev.eventfold.store;
 
+import dev.eventfold.spi.PreparedAppend;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.AppendResult;
@@ -7,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Page;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.eventfold.upcast;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.eventfold.aggregate;
 
+import dev.eventfold.aggregate.internal.CommandEventIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

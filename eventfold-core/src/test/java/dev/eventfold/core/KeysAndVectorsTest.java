@@ -1,10 +1,11 @@
 package dev.eventfold.core;
 
+import dev.eventfold.spi.wire.Keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eventfold.core.json.DynamoItemSize;
+import dev.eventfold.spi.wire.DynamoItemSize;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.EventQuery;
 import java.io.IOException;

@@ -652,7 +652,7 @@ class DispatcherTest {
             List<EventSpec> events = new ArrayList<>(onDistinctWallets(5));
             events.set(2, events.get(2).toBuilder().expectedVersion(7).build()); // w2 is at 0: a conflict
 
-            BatchOutcome outcome = dispatcher.dispatchAll(events, BatchMode.PARALLEL);
+            BatchDispatchOutcome outcome = dispatcher.dispatchAll(events, BatchMode.PARALLEL);
 
             assertThat(outcome.allLanded()).isFalse();
             assertThat(outcome.landed()).extracting(EventOutcome::index).containsExactly(0, 1, 3, 4);
@@ -679,7 +679,7 @@ class DispatcherTest {
             List<EventSpec> events = List.of(funded(1), funded(2), funded(3).toBuilder().expectedVersion(0).build(),
                     funded(4));
 
-            BatchOutcome outcome = dispatcher.dispatchAll(events, BatchMode.IN_ORDER);
+            BatchDispatchOutcome outcome = dispatcher.dispatchAll(events, BatchMode.IN_ORDER);
 
             assertThat(outcome.landed()).extracting(l -> l.result().version()).containsExactly(1L, 2L);
             assertThat(outcome.failed()).extracting(EventOutcome::index).containsExactly(2);
@@ -717,7 +717,7 @@ class DispatcherTest {
             List<EventSpec> events = List.of(funded(1), funded(2).toBuilder()
                     .payload(Map.of("blob", "x".repeat(420 * 1024))).build(), funded(3));
 
-            BatchOutcome outcome = dispatcher.dispatchAll(events, BatchMode.ATOMIC);
+            BatchDispatchOutcome outcome = dispatcher.dispatchAll(events, BatchMode.ATOMIC);
 
             assertThat(outcome.failed()).hasSize(3);
             assertThat(outcome.failed()).allSatisfy(f -> assertThat(f.error()).isInstanceOf(AppendTooLargeException.class));

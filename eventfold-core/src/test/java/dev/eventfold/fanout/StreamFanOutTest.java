@@ -1,5 +1,7 @@
 package dev.eventfold.fanout;
 
+import dev.eventfold.fanout.internal.EventSources;
+import dev.eventfold.fanout.internal.FifoIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -197,7 +199,7 @@ class StreamFanOutTest {
             assertThat(publisher.queueRequests.get(STANDARD)).extracting(List::size).containsExactly(2, 2, 2, 2, 2);
             assertThat(publisher.busRequests).extracting(List::size).containsExactly(2, 2, 2, 2, 2);
             for (List<QueueEntry> request : publisher.queueRequests.get(STANDARD)) {
-                assertThat(request.stream().mapToLong(e -> dev.eventfold.core.json.DynamoItemSize.utf8(e.body())).sum())
+                assertThat(request.stream().mapToLong(e -> dev.eventfold.spi.wire.DynamoItemSize.utf8(e.body())).sum())
                         .isLessThanOrEqualTo(StreamFanOut.LEGACY_REQUEST_BYTES);
             }
         }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.NewEvent;
 import dev.eventfold.core.Page;
-import dev.eventfold.core.json.DynamoItemSize;
+import dev.eventfold.spi.wire.DynamoItemSize;
 import dev.eventfold.dispatch.Backoff;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.InMemoryEventStore;

@@ -1,5 +1,6 @@
 package dev.eventfold.replay;
 
+import dev.eventfold.replay.internal.RateLimiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

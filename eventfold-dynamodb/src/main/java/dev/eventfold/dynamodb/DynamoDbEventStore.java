@@ -1,5 +1,7 @@
 package dev.eventfold.dynamodb;
 
+import dev.eventfold.dynamodb.internal.DynamoErrors;
+import dev.eventfold.dynamodb.internal.AttributeValues;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
@@ -9,13 +11,13 @@ import dev.eventfold.core.CorruptItemException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Page;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.AppendRequest;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;
-import dev.eventfold.store.PreparedAppend;
+import dev.eventfold.spi.PreparedAppend;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

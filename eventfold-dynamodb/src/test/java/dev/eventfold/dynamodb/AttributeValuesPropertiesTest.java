@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb;
 
+import dev.eventfold.dynamodb.internal.AttributeValues;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

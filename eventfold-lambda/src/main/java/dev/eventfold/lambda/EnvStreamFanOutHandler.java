@@ -1,5 +1,7 @@
 package dev.eventfold.lambda;
 
+import dev.eventfold.lambda.internal.LambdaClients;
+import dev.eventfold.lambda.internal.SnapStartPriming;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
@@ -102,10 +104,10 @@ public final class EnvStreamFanOutHandler extends StreamFanOutHandler {
     private static StreamFanOut build(Config config) {
         StreamFanOut.Builder b = StreamFanOut.builder().queues(config.queueUrls());
         if (!config.queueUrls().isEmpty()) {
-            b.queuePublisher(new SqsQueuePublisher(AwsClients.sqs()));
+            b.queuePublisher(new SqsQueuePublisher(LambdaClients.sqs()));
         }
         config.busName().ifPresent(bus -> {
-            EventBridgePublisher publisher = new EventBridgePublisher(AwsClients.eventBridge());
+            EventBridgePublisher publisher = new EventBridgePublisher(LambdaClients.eventBridge());
             publisher.requireBus(bus); // PutEvents to a missing bus reports success: fail loudly instead
             b.bus(bus).busPublisher(publisher);
         });

@@ -1,5 +1,6 @@
 package dev.eventfold.lambda;
 
+import dev.eventfold.lambda.internal.LambdaImages;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;

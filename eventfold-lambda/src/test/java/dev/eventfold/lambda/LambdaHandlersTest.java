@@ -1,5 +1,7 @@
 package dev.eventfold.lambda;
 
+import dev.eventfold.lambda.internal.LambdaClients;
+import dev.eventfold.lambda.internal.LambdaImages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -170,13 +172,13 @@ class LambdaHandlersTest {
 
         @Test
         void constructing_the_prebuilt_handler_builds_no_client_and_checks_no_bus() {
-            int before = AwsClients.built();
+            int before = LambdaClients.built();
             EnvStreamFanOutHandler h = new EnvStreamFanOutHandler(EnvStreamFanOutHandler.Config.from(Map.of(
                     "QUEUE_URL_LIST", "[\"https://sqs.us-east-1.amazonaws.com/1/a.fifo\"]",
                     "EVENT_BUS_NAME", "domain-events")));
             assertThat(h.config().busName()).contains("domain-events");
             // The bus check needs an EventBridge client: none was built, so no request was sent.
-            assertThat(AwsClients.built()).isEqualTo(before);
+            assertThat(LambdaClients.built()).isEqualTo(before);
         }
 
         @Test
@@ -186,14 +188,14 @@ class LambdaHandlersTest {
             try {
                 EnvStreamFanOutHandler h = new EnvStreamFanOutHandler(EnvStreamFanOutHandler.Config.from(Map.of(
                         "QUEUE_URL_LIST", "[\"https://sqs.us-east-1.amazonaws.com/1/a.fifo\"]")));
-                int before = AwsClients.built();
+                int before = LambdaClients.built();
                 DynamodbEvent nothingToSend = new DynamodbEvent();
                 nothingToSend.setRecords(List.of());
                 assertThat(h.handleRequest(nothingToSend, null).getBatchItemFailures()).isEmpty();
-                int afterFirst = AwsClients.built();
+                int afterFirst = LambdaClients.built();
                 assertThat(afterFirst).isGreaterThan(before);
                 h.handleRequest(nothingToSend, null);
-                assertThat(AwsClients.built()).isEqualTo(afterFirst);
+                assertThat(LambdaClients.built()).isEqualTo(afterFirst);
             } finally {
                 if (previous == null) {
                     System.clearProperty("aws.region");

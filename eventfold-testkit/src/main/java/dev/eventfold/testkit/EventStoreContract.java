@@ -66,11 +66,11 @@ public abstract class EventStoreContract {
 
     /**
      * The largest item the backing service accepts, in bytes as DynamoDB counts them. The store
-     * itself refuses anything over {@link dev.eventfold.core.json.DynamoItemSize#MAX_ITEM_BYTES};
+     * itself refuses anything over {@link dev.eventfold.spi.wire.DynamoItemSize#MAX_ITEM_BYTES};
      * an emulator may accept less (moto: 405,000 of its own bytes, see docs/emulator-notes.md).
      */
     protected long largestItemTheServiceAccepts() {
-        return dev.eventfold.core.json.DynamoItemSize.MAX_ITEM_BYTES;
+        return dev.eventfold.spi.wire.DynamoItemSize.MAX_ITEM_BYTES;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -721,8 +721,8 @@ public abstract class EventStoreContract {
         void an_item_is_measured_as_dynamodb_counts_it() {
             AggregateRef a = newAggregate("sized");
             NewEvent probe = NewEvent.builder().eventId("evt-size-probe").eventType("Blob.Stored").payload(Map.of("b", "")).build();
-            long base = dev.eventfold.core.json.DynamoItemSize.of(EventJson.toItemJson(probe.toRecord(a, 1, java.time.Instant.EPOCH)));
-            long room = dev.eventfold.core.json.DynamoItemSize.MAX_ITEM_BYTES - base;
+            long base = dev.eventfold.spi.wire.DynamoItemSize.of(EventJson.toItemJson(probe.toRecord(a, 1, java.time.Instant.EPOCH)));
+            long room = dev.eventfold.spi.wire.DynamoItemSize.MAX_ITEM_BYTES - base;
             long fitting = Math.min(room, largestItemTheServiceAccepts() - base - 64);
             NewEvent fits = probe.toBuilder().payload(Map.of("b", "y".repeat((int) fitting))).occurredAt("1970-01-01T00:00:00.000Z").build();
             NewEvent tooBig = probe.toBuilder().eventId("evt-size-probf").payload(Map.of("b", "y".repeat((int) room + 1)))

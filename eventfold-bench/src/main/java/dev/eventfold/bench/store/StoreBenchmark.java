@@ -4,7 +4,7 @@ import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.NewEvent;
 import dev.eventfold.core.json.EventJson;
-import dev.eventfold.dynamodb.AttributeValues;
+import dev.eventfold.dynamodb.internal.AttributeValues;
 import dev.eventfold.dynamodb.DynamoDbEventStore;
 import dev.eventfold.dynamodb.EventTable;
 import dev.eventfold.store.AppendRequest;

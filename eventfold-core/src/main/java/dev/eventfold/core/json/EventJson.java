@@ -15,7 +15,7 @@ import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventMeta;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import java.math.BigDecimal;
 import java.util.Map;
 
@@ -236,15 +236,9 @@ public final class EventJson {
         EventMeta m = e.meta();
         if (!m.isEmpty()) {
             ObjectNode meta = o.putObject("meta");
-            if (m.replay() != null) {
-                meta.put("replay", m.replay());
-            }
-            if (m.isStale() != null) {
-                meta.put("isStale", m.isStale());
-            }
-            if (m.ageMs() != null) {
-                meta.put("ageMs", m.ageMs());
-            }
+            m.replayFlag().ifPresent(v -> meta.put("replay", v));
+            m.staleFlag().ifPresent(v -> meta.put("isStale", v));
+            m.ageMs().ifPresent(v -> meta.put("ageMs", v));
         }
         return o;
     }
@@ -307,7 +301,7 @@ public final class EventJson {
         JsonNode replay = m.get("replay");
         JsonNode stale = m.get("isStale");
         JsonNode age = m.get("ageMs");
-        return new EventMeta(replay != null && replay.isBoolean() ? replay.booleanValue() : null,
+        return EventMeta.of(replay != null && replay.isBoolean() ? replay.booleanValue() : null,
                 stale != null && stale.isBoolean() ? stale.booleanValue() : null,
                 age != null && age.isNumber() ? age.longValue() : null);
     }

@@ -1,13 +1,13 @@
 package dev.eventfold.dynamodb.projection;
 
-import dev.eventfold.dynamodb.DynamoErrors;
+import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.CorruptItemException;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
-import dev.eventfold.core.Timestamps;
-import dev.eventfold.core.json.DynamoItemSize;
+import dev.eventfold.spi.wire.Keys;
+import dev.eventfold.spi.wire.Timestamps;
+import dev.eventfold.spi.wire.DynamoItemSize;
 import dev.eventfold.projection.CheckpointConflictException;
 import dev.eventfold.projection.TransactionalCheckpointStore;
 import java.math.BigDecimal;

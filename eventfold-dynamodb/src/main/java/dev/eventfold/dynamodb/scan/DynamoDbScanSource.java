@@ -1,13 +1,13 @@
 package dev.eventfold.dynamodb.scan;
 
-import dev.eventfold.dynamodb.DynamoErrors;
+import dev.eventfold.dynamodb.internal.DynamoErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Page;
 import dev.eventfold.core.json.EventJson;
-import dev.eventfold.dynamodb.AttributeValues;
+import dev.eventfold.dynamodb.internal.AttributeValues;
 import dev.eventfold.replay.ScanFilter;
 import dev.eventfold.replay.ScanSource;
 import java.util.ArrayList;

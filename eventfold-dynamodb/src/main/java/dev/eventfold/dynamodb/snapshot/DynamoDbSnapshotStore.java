@@ -1,15 +1,15 @@
 package dev.eventfold.dynamodb.snapshot;
 
-import dev.eventfold.dynamodb.DynamoErrors;
+import dev.eventfold.dynamodb.internal.DynamoErrors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.aggregate.Snapshot;
 import dev.eventfold.aggregate.SnapshotStore;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
-import dev.eventfold.core.json.DynamoItemSize;
+import dev.eventfold.spi.wire.Keys;
+import dev.eventfold.spi.wire.DynamoItemSize;
 import dev.eventfold.core.json.EventJson;
-import dev.eventfold.dynamodb.AttributeValues;
+import dev.eventfold.dynamodb.internal.AttributeValues;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -3,8 +3,8 @@ package dev.eventfold.dynamodb.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.eventfold.Eventfold;
-import dev.eventfold.EventfoldConfig;
+import dev.eventfold.facade.Eventfold;
+import dev.eventfold.facade.EventfoldConfig;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.dispatch.DispatchResult;

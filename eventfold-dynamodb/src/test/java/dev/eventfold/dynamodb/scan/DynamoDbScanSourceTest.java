@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.scan;
 
+import dev.eventfold.dynamodb.internal.ParallelScan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

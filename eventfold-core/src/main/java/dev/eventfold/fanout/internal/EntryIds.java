@@ -1,4 +1,4 @@
-package dev.eventfold.fanout;
+package dev.eventfold.fanout.internal;
 
 import java.util.regex.Pattern;
 
@@ -35,7 +35,7 @@ public final class EntryIds {
         return id != null && VALID.matcher(id).matches();
     }
 
-    static String requireValid(String id) {
+    public static String requireValid(String id) {
         if (!isValid(id)) {
             throw new IllegalArgumentException("not a valid batch entry id: " + id);
         }

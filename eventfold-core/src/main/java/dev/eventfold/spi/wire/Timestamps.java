@@ -1,5 +1,6 @@
-package dev.eventfold.core;
+package dev.eventfold.spi.wire;
 
+import dev.eventfold.core.InvalidInputException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,7 +1,8 @@
-package dev.eventfold;
+package dev.eventfold.facade;
 
+import dev.eventfold.facade.Eventfold;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.dispatch.Dispatcher;
 import dev.eventfold.dispatch.RetryPolicy;
 import java.net.URI;

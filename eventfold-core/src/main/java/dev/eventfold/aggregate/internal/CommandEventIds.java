@@ -1,8 +1,9 @@
-package dev.eventfold.aggregate;
+package dev.eventfold.aggregate.internal;
 
+import dev.eventfold.aggregate.CommandResult;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

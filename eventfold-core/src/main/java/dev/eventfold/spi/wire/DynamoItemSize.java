@@ -1,4 +1,4 @@
-package dev.eventfold.core.json;
+package dev.eventfold.spi.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;

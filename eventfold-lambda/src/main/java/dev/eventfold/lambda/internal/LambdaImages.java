@@ -1,4 +1,4 @@
-package dev.eventfold.lambda;
+package dev.eventfold.lambda.internal;
 
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
-package dev.eventfold.replay;
+package dev.eventfold.replay.internal;
 
+import dev.eventfold.replay.Sleeper;
 import dev.eventfold.core.InvalidInputException;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,6 +1,6 @@
-package dev.eventfold.aws;
+package dev.eventfold.aws.internal;
 
-import dev.eventfold.dynamodb.AttributeValues;
+import dev.eventfold.dynamodb.internal.AttributeValues;
 import dev.eventfold.fanout.StreamRecord;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.Record;

@@ -1,4 +1,4 @@
-package dev.eventfold.dynamodb;
+package dev.eventfold.dynamodb.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,6 @@
-package dev.eventfold;
+package dev.eventfold.facade;
 
+import dev.eventfold.facade.EventfoldConfig;
 import dev.eventfold.dispatch.DispatchResult;
 import dev.eventfold.dispatch.Dispatcher;
 import dev.eventfold.dispatch.EventSpec;

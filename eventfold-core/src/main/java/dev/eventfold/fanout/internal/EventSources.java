@@ -1,4 +1,4 @@
-package dev.eventfold.fanout;
+package dev.eventfold.fanout.internal;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,16 +1,17 @@
-package dev.eventfold.store;
+package dev.eventfold.spi;
 
+import dev.eventfold.store.AppendRequest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.AppendResult;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.core.Keys;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.AppendTooLargeException;
 import dev.eventfold.core.EventRecord;
-import dev.eventfold.core.Timestamps;
-import dev.eventfold.core.json.DynamoItemSize;
+import dev.eventfold.spi.wire.Timestamps;
+import dev.eventfold.spi.wire.DynamoItemSize;
 import dev.eventfold.core.json.EventJson;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.eventfold.lambda;
+package dev.eventfold.lambda.internal;
 
 import java.util.Objects;
 import org.crac.Context;

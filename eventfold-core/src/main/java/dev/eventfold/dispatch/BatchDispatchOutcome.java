@@ -8,14 +8,14 @@ import java.util.Objects;
  * says exactly which events landed and which did not.
  *
  * <pre>{@code
- * BatchOutcome outcome = dispatcher.dispatchAll(events, BatchMode.PARALLEL);
+ * BatchDispatchOutcome outcome = dispatcher.dispatchAll(events, BatchMode.PARALLEL);
  * for (EventOutcome.Failed f : outcome.failed()) {
  *     log.warn("event #{} not dispatched: {}", f.index(), f.error().getMessage());
  * }
  * }</pre>
  */
-public record BatchOutcome(BatchMode mode, List<EventOutcome> outcomes) {
-    public BatchOutcome {
+public record BatchDispatchOutcome(BatchMode mode, List<EventOutcome> outcomes) {
+    public BatchDispatchOutcome {
         Objects.requireNonNull(mode, "mode");
         outcomes = List.copyOf(outcomes);
         for (int i = 0; i < outcomes.size(); i++) {

@@ -1,4 +1,4 @@
-package dev.eventfold.lambda;
+package dev.eventfold.lambda.internal;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,13 +19,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * environment without probing the default chains, explicit timeouts. {@code AWS_ENDPOINT_URL}
  * is honoured by the SDK itself (used for emulators).
  */
-public final class AwsClients {
+public final class LambdaClients {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
     static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
-    private AwsClients() {
+    private LambdaClients() {
     }
 
     /** SDK clients and HTTP clients built so far in this process: lets tests check what is lazy. */
@@ -52,7 +52,7 @@ public final class AwsClients {
     }
 
     /** How many SDK and HTTP clients this class has built in this process. */
-    static int built() {
+    public static int built() {
         return BUILT.get();
     }
 

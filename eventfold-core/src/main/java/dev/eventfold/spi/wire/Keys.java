@@ -1,4 +1,6 @@
-package dev.eventfold.core;
+package dev.eventfold.spi.wire;
+
+import dev.eventfold.core.InvalidInputException;
 
 /**
  * The key layout of the shared table (WIRE.md section 1): {@code pk = AGG#type#id},
@@ -38,8 +40,8 @@ public final class Keys {
                 MAX_SK_BYTES);
     }
 
-    static String requireMaxBytes(String field, String value, int maxBytes) {
-        long bytes = dev.eventfold.core.json.DynamoItemSize.utf8(value);
+    public static String requireMaxBytes(String field, String value, int maxBytes) {
+        long bytes = dev.eventfold.spi.wire.DynamoItemSize.utf8(value);
         if (bytes > maxBytes) {
             throw new InvalidInputException(field, "too long: the key it makes has " + bytes
                     + " bytes, DynamoDB allows " + maxBytes);
@@ -81,7 +83,7 @@ public final class Keys {
         return version;
     }
 
-    static String requireAggregateType(String aggregateType) {
+    public static String requireAggregateType(String aggregateType) {
         String t = requireNonBlank("aggregateType", aggregateType);
         if (t.indexOf('#') >= 0) {
             throw new InvalidInputException("aggregateType",
@@ -98,7 +100,7 @@ public final class Keys {
     }
 
     /** Null for null or blank, the value otherwise: optional attributes are omitted, never empty. */
-    static String optional(String value) {
+    public static String optional(String value) {
         return value == null || value.isBlank() ? null : value;
     }
 }

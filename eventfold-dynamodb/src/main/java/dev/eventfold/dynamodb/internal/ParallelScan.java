@@ -1,4 +1,4 @@
-package dev.eventfold.dynamodb.scan;
+package dev.eventfold.dynamodb.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.InvalidInputException;

@@ -1,4 +1,4 @@
-package dev.eventfold.dynamodb;
+package dev.eventfold.dynamodb.internal;
 
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.EventStoreException.Kind;

@@ -1,4 +1,4 @@
-package dev.eventfold.fanout;
+package dev.eventfold.fanout.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
