@@ -1,5 +1,6 @@
 package dev.eventfold.aws;
 
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.json.EventJson;
@@ -68,7 +69,7 @@ public final class FanOutReplaySink implements ReplaySink {
         for (int i = 0; i < events.size(); i++) {
             // Sequence numbers only need to be unique within one fan-out call; they name records in failures.
             String seq = "replay-" + sequence.incrementAndGet();
-            records.add(StreamRecord.insert(seq, EventJson.toMessageJson(events.get(i))));
+            records.add(StreamRecord.insert(seq, EventItems.toMessageJson(events.get(i))));
             indexBySequence.put(seq, i);
         }
         FanOutOutcome outcome = fanOut.handle(records);

@@ -1,5 +1,6 @@
 package dev.eventfold.aws;
 
+import dev.eventfold.spi.wire.EventItems;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -234,7 +235,7 @@ class AwsRuntimeTest {
                 .queueUrl();
         sqs.sendMessage(r -> r.queueUrl(queue).messageBody("{this is not json"));
         for (int i = 1; i <= 3; i++) {
-            String body = EventJson.toMessageBody(EventRecord.builder().aggregate("wallet", "w1").version(i)
+            String body = EventItems.toMessageBody(EventRecord.builder().aggregate("wallet", "w1").version(i)
                     .eventId("evt-" + i).eventType("Wallet.Funded").build());
             sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body));
         }
@@ -261,7 +262,7 @@ class AwsRuntimeTest {
         String[][] sends = {{"a", "1", "Fail.Once", null}, {"a", "2", "T", null}, {"b", "1", "T", null},
                 {"c", "1", "Old.Skip", old}, {"c", "2", "Old.Degraded", old}};
         for (String[] m : sends) {
-            String body = EventJson.toMessageBody(EventRecord.builder().aggregate("wallet", m[0]).version(Long.parseLong(m[1]))
+            String body = EventItems.toMessageBody(EventRecord.builder().aggregate("wallet", m[0]).version(Long.parseLong(m[1]))
                     .eventId("evt-" + m[0] + m[1]).eventType(m[2]).occurredAt(m[3]).build());
             sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body).messageGroupId(m[0])
                     .messageDeduplicationId("evt-" + m[0] + m[1]));

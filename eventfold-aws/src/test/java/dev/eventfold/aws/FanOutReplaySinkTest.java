@@ -1,5 +1,6 @@
 package dev.eventfold.aws;
 
+import dev.eventfold.spi.wire.EventItems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,7 +83,7 @@ class FanOutReplaySinkTest {
             for (int i = 0; i < 3; i++) {
                 QueueEntry e = publisher.sent.get(i);
                 JsonNode body = EventJson.parse(e.body());
-                assertThat(EventJson.equivalent(body, EventJson.toMessageJson(event("w1", i + 1)))).isTrue();
+                assertThat(EventJson.equivalent(body, EventItems.toMessageJson(event("w1", i + 1)))).isTrue();
                 assertThat(body.path("meta").path("replay").asBoolean()).isTrue();
                 assertThat(e.messageGroupId()).contains("w1");
                 assertThat(e.messageDeduplicationId()).contains("evt-w1-" + (i + 1));

@@ -1,5 +1,6 @@
 package dev.eventfold.cli;
 
+import dev.eventfold.spi.wire.EventItems;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,7 +63,7 @@ final class EventFormat {
     static ObjectNode pageJson(Page<EventRecord> page) {
         ObjectNode o = EventJson.mapper().createObjectNode();
         ArrayNode data = o.putArray("data");
-        page.data().forEach(e -> data.add(EventJson.toMessageJson(e)));
+        page.data().forEach(e -> data.add(EventItems.toMessageJson(e)));
         if (page.cursor() == null) {
             o.putNull("cursor");
         } else {

@@ -1,5 +1,6 @@
 package dev.eventfold.cli;
 
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.json.EventJson;
@@ -30,7 +31,7 @@ final class HeadCommand extends AwsCommand {
         }
         AggregateHead h = head.get();
         if (output == EventFormat.Output.json) {
-            out().println(EventJson.write(InMemoryItems.headJson(h)));
+            out().println(EventJson.write(EventItems.toHeadJson(h)));
             return EventfoldCli.EXIT_OK;
         }
         out().println("aggregate       " + h.aggregate());

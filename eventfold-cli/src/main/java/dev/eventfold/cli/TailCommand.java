@@ -1,5 +1,6 @@
 package dev.eventfold.cli;
 
+import dev.eventfold.spi.wire.EventItems;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.aws.StreamPoller;
 import dev.eventfold.core.EventRecord;
@@ -103,7 +104,7 @@ final class TailCommand extends AwsCommand {
             } else {
                 try {
                     JsonNode body = EventJson.parse(e.body());
-                    EventRecord event = EventJson.fromJson(body);
+                    EventRecord event = EventItems.fromJson(body);
                     out().println(EventFormat.line(event));
                 } catch (InvalidInputException bad) {
                     // Printed, not failed: a failure would make the poller read this record again forever.

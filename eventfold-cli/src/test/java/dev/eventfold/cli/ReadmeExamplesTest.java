@@ -1,5 +1,6 @@
 package dev.eventfold.cli;
 
+import dev.eventfold.spi.wire.EventItems;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -338,7 +339,7 @@ class ReadmeExamplesTest {
     static SQSEvent.SQSMessage sqsMessage(String messageId, EventRecord event) {
         SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
         m.setMessageId(messageId);
-        m.setBody(EventJson.toMessageBody(event));
+        m.setBody(EventItems.toMessageBody(event));
         m.setAttributes(Map.of("MessageGroupId", event.aggregateId()));
         return m;
     }
@@ -382,7 +383,7 @@ class ReadmeExamplesTest {
                     .build();
 
             BatchOutcome outcome = listener.handle(List.of(QueueMessage.standard("m-1",
-                    EventJson.toMessageBody(stored("Wallet.Funded", 1, 1, "{\"cents\":5000}")))));
+                    EventItems.toMessageBody(stored("Wallet.Funded", 1, 1, "{\"cents\":5000}")))));
 
             assertThat(outcome.allSucceeded()).isTrue();
             assertThat(balances.of("wal_123")).isEqualByComparingTo("50.00");
@@ -449,8 +450,8 @@ class ReadmeExamplesTest {
 
             EventRecord funded = store.getEvent(wallets.ref("wal_1"), 1).orElseThrow();
             BatchOutcome outcome = listener.build().handle(List.of(
-                    QueueMessage.standard("m-1", EventJson.toMessageBody(funded)),
-                    QueueMessage.standard("m-2", EventJson.toMessageBody(funded))));   // a duplicate delivery
+                    QueueMessage.standard("m-1", EventItems.toMessageBody(funded)),
+                    QueueMessage.standard("m-2", EventItems.toMessageBody(funded))));   // a duplicate delivery
             assertThat(outcome.allSucceeded()).isTrue();
             assertThat(readModel).containsExactly(Map.entry("wal_1", 800L));
             assertThat(balances.checkpoint(wallets.ref("wal_1"))).isEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.eventfold.aggregate;
 
+import dev.eventfold.spi.wire.Attributes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
@@ -16,9 +17,9 @@ import dev.eventfold.spi.wire.Keys;
 public record Snapshot(AggregateRef aggregate, long version, int stateSchemaVersion, JsonNode state,
                        String takenAt) {
     /** Sort-key prefix of snapshot items: never {@code EVT#}, so event listings skip them. */
-    public static final String SK_PREFIX = "SNAP#";
+    public static final String SK_PREFIX = Keys.SNAPSHOT_SK_PREFIX;
     /** {@code itemType} of snapshot items: the stream fan-out only forwards {@code event}. */
-    public static final String ITEM_TYPE = "snapshot";
+    public static final String ITEM_TYPE = Attributes.ITEM_TYPE_SNAPSHOT;
 
     public Snapshot {
         if (aggregate == null) {

@@ -1,5 +1,6 @@
 package dev.eventfold.core;
 
+import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.spi.wire.Keys;
 
 /**
@@ -14,7 +15,7 @@ public record AggregateHead(AggregateRef aggregate, long currentVersion, String 
         if (aggregate == null) {
             throw new InvalidInputException("aggregate", "must not be null");
         }
-        Keys.requireVersion("currentVersion", currentVersion);
+        Keys.requireVersion(Attributes.CURRENT_VERSION, currentVersion);
     }
 
     public String pk() {

@@ -1,5 +1,6 @@
 package dev.eventfold.core;
 
+import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.spi.wire.Keys;
 
 /**
@@ -26,11 +27,11 @@ public record AggregateRef(String aggregateType, String aggregateId) {
     /** Reads a partition key written by any runtime: {@code AGG#type#id}, id may contain '#'. */
     public static AggregateRef fromPk(String pk) {
         if (pk == null || !pk.startsWith(Keys.PK_PREFIX)) {
-            throw new InvalidInputException("pk", "not an aggregate partition key: " + pk);
+            throw new InvalidInputException(Attributes.PK, "not an aggregate partition key: " + pk);
         }
         int sep = pk.indexOf('#', Keys.PK_PREFIX.length());
         if (sep < 0) {
-            throw new InvalidInputException("pk", "no aggregate id in partition key: " + pk);
+            throw new InvalidInputException(Attributes.PK, "no aggregate id in partition key: " + pk);
         }
         return new AggregateRef(pk.substring(Keys.PK_PREFIX.length(), sep), pk.substring(sep + 1));
     }

@@ -1,5 +1,8 @@
 package dev.eventfold.fanout;
 
+import dev.eventfold.internal.Utf8;
+import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.fanout.internal.EventSources;
 import dev.eventfold.fanout.internal.EntryIds;
 import dev.eventfold.fanout.internal.FifoIds;
@@ -145,7 +148,7 @@ public final class StreamFanOut implements AutoCloseable {
             StreamRecord r = records.get(i);
             Optional<ObjectNode> image = r.newImage();
             if (!StreamRecord.INSERT.equals(r.eventName()) || image.isEmpty()
-                    || !EventJson.ITEM_TYPE_EVENT.equals(text(image.get(), "itemType"))) {
+                    || !EventItems.isEvent(image.get())) {
                 continue; // head updates (MODIFY, or INSERT without itemType) and removals are not events
             }
             ObjectNode item = image.get();
@@ -204,7 +207,7 @@ public final class StreamFanOut implements AutoCloseable {
             Optional<String> dedup = fifo ? Optional.of(FifoIds.of(c.eventId())) : Optional.empty();
             // SQS counts the bodies (and message attributes, of which we send none) against the quota.
             pending.add(new Pending<>(c, group.orElse(null), id -> new QueueEntry(id, c.body(), group, dedup),
-                    DynamoItemSize.utf8(c.body())));
+                    Utf8.length(c.body())));
         }
         Function<List<QueueEntry>, List<EntryFailure>> publish = entries -> queuePublisher.send(queueUrl, entries);
         return fifo ? sendByGroup("queue:" + queueUrl, pending, queueRequestBytes, publish, QueueEntry::id)
@@ -214,8 +217,8 @@ public final class StreamFanOut implements AutoCloseable {
     private DestinationResult sendToBus(String busName, List<Candidate> candidates) {
         List<Pending<BusEntry>> pending = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
-            long bytes = EVENTBRIDGE_ENTRY_OVERHEAD + DynamoItemSize.utf8(c.source()) + DynamoItemSize.utf8(c.eventType())
-                    + DynamoItemSize.utf8(c.body());
+            long bytes = EVENTBRIDGE_ENTRY_OVERHEAD + Utf8.length(c.source()) + Utf8.length(c.eventType())
+                    + Utf8.length(c.body());
             pending.add(new Pending<>(c, null, id -> new BusEntry(id, c.source(), c.eventType(), c.body()), bytes));
         }
         return sendAll("bus:" + busName, pending, busRequestBytes,

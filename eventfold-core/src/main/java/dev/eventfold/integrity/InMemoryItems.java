@@ -1,5 +1,7 @@
 package dev.eventfold.integrity;
 
+import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.spi.wire.EventItems;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
@@ -29,38 +31,17 @@ public final class InMemoryItems {
         List<ObjectNode> items = new ArrayList<>();
         Set<AggregateRef> aggregates = new LinkedHashSet<>();
         store.allEvents().forEach(e -> {
-            items.add(EventJson.toItemJson(e));
+            items.add(EventItems.toItemJson(e));
             aggregates.add(e.aggregate());
         });
         for (AggregateRef ref : aggregates) {
-            store.getHead(ref).ifPresent(h -> items.add(headJson(h)));
+            store.getHead(ref).ifPresent(h -> items.add(EventItems.toHeadJson(h)));
         }
         return items.stream();
     }
 
-    /** A head item as the table stores it (WIRE.md section 3). */
-    public static ObjectNode headJson(AggregateHead h) {
-        ObjectNode o = EventJson.mapper().createObjectNode();
-        o.put("pk", h.pk());
-        o.put("sk", Keys.HEAD_SK);
-        o.put("itemType", EventJson.ITEM_TYPE_HEAD);
-        o.put("currentVersion", h.currentVersion());
-        if (h.lastEventId() != null) {
-            o.put("lastEventId", h.lastEventId());
-        }
-        if (h.lastIdemKey() != null) {
-            o.put("lastIdemKey", h.lastIdemKey());
-        }
-        if (h.updatedAt() != null) {
-            o.put("updatedAt", h.updatedAt());
-        }
-        o.put("aggregateId", h.aggregate().aggregateId());
-        o.put("aggregateType", h.aggregate().aggregateType());
-        return o;
-    }
-
     /** Event items of some records, for tests that plant defects. */
     public static Stream<ObjectNode> eventItems(List<EventRecord> records) {
-        return records.stream().map(EventJson::toItemJson);
+        return records.stream().map(EventItems::toItemJson);
     }
 }

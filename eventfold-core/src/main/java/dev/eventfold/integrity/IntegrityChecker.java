@@ -1,10 +1,11 @@
 package dev.eventfold.integrity;
 
+import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.spi.wire.EventItems;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
-import dev.eventfold.core.json.EventJson;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -88,8 +89,8 @@ public final class IntegrityChecker {
             defect(Defect.Kind.MALFORMED_ITEM, null, null, "not an object");
             return;
         }
-        String pk = textOrNull(item, "pk");
-        String sk = textOrNull(item, "sk");
+        String pk = textOrNull(item, Attributes.PK);
+        String sk = textOrNull(item, Attributes.SK);
         if (pk == null || sk == null) {
             defect(Defect.Kind.MALFORMED_ITEM, pk, sk, "pk and sk must be strings");
             return;
@@ -102,7 +103,7 @@ public final class IntegrityChecker {
             head(pk, item);
         } else if (sk.startsWith(Keys.EVENT_SK_PREFIX)) {
             event(pk, sk, item);
-        } else if (sk.startsWith("SNAP#")) {
+        } else if (sk.startsWith(Keys.SNAPSHOT_SK_PREFIX)) {
             snapshots++;
         } else {
             others++;
@@ -115,13 +116,13 @@ public final class IntegrityChecker {
             return;
         }
         a.hasHead = true;
-        JsonNode v = item.get("currentVersion");
+        JsonNode v = item.get(Attributes.CURRENT_VERSION);
         if (!isInteger(v)) {
             defect(Defect.Kind.MALFORMED_ITEM, pk, Keys.HEAD_SK, "currentVersion: " + describe(v));
             return;
         }
         a.headVersion = v.longValue();
-        a.headLastEventId = textOrNull(item, "lastEventId");
+        a.headLastEventId = textOrNull(item, Attributes.LAST_EVENT_ID);
     }
 
     private void event(String pk, String sk, JsonNode item) {
@@ -156,8 +157,8 @@ public final class IntegrityChecker {
             defect(Defect.Kind.VERSION_SK_MISMATCH, pk, sk, "version attribute is " + v.longValue());
             return;
         }
-        JsonNode itemType = item.get("itemType");
-        if (itemType == null || !itemType.isTextual() || !EventJson.ITEM_TYPE_EVENT.equals(itemType.textValue())) {
+        JsonNode itemType = item.get(Attributes.ITEM_TYPE);
+        if (itemType == null || !itemType.isTextual() || !Attributes.ITEM_TYPE_EVENT.equals(itemType.textValue())) {
             defect(Defect.Kind.MALFORMED_ITEM, pk, sk, "itemType: " + (itemType == null ? "missing"
                     : itemType.isTextual() ? "'" + itemType.textValue() + "', not 'event'" : describe(itemType))
                     + " (the stream fan-out forwards only itemType = event)");
@@ -165,7 +166,7 @@ public final class IntegrityChecker {
         }
         EventRecord record;
         try {
-            record = EventJson.fromJson(item);
+            record = EventItems.fromJson(item);
         } catch (InvalidInputException e) {
             defect(Defect.Kind.MALFORMED_ITEM, pk, sk, e.getMessage());
             return;

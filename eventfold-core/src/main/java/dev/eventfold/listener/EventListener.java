@@ -1,5 +1,6 @@
 package dev.eventfold.listener;
 
+import dev.eventfold.spi.wire.EventItems;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.context.EventContext;
 import dev.eventfold.core.EventRecord;
@@ -158,7 +159,7 @@ public final class EventListener implements AutoCloseable {
     private RecordResult handleOne(QueueMessage m) {
         EventRecord event;
         try {
-            event = EventJson.fromJson(eventNode(EventJson.parse(m.body())));
+            event = EventItems.fromJson(eventNode(EventJson.parse(m.body())));
         } catch (InvalidInputException e) {
             // The exception names the attribute, never the body; the body itself only at debug.
             log.error("messageId={} is not a readable event: {}", m.messageId(), e.getMessage());

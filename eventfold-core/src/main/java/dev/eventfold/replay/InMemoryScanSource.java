@@ -1,5 +1,7 @@
 package dev.eventfold.replay;
 
+import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.spi.wire.EventItems;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.Page;
@@ -40,10 +42,10 @@ public final class InMemoryScanSource implements ScanSource {
             throw new InvalidInputException("segment", segment + " is outside 0.." + (totalSegments - 1));
         }
         List<ObjectNode> items = InMemoryItems.of(store)
-                .filter(i -> Math.floorMod(i.path("pk").asText().hashCode(), totalSegments) == segment)
-                .filter(i -> !filter.eventsOnly() || "event".equals(i.path("itemType").asText(null)))
+                .filter(i -> Math.floorMod(i.path(Attributes.PK).asText().hashCode(), totalSegments) == segment)
+                .filter(i -> !filter.eventsOnly() || EventItems.isEvent(i))
                 .filter(i -> filter.eventTypes().isEmpty() || filter.eventTypes().contains(i.path("eventType").asText(null)))
-                .sorted(Comparator.comparing((ObjectNode i) -> i.path("pk").asText()).thenComparing(i -> i.path("sk").asText()))
+                .sorted(Comparator.comparing((ObjectNode i) -> i.path(Attributes.PK).asText()).thenComparing(i -> i.path(Attributes.SK).asText()))
                 .toList();
         int from;
         try {

@@ -1,5 +1,6 @@
 package dev.eventfold.replay;
 
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
@@ -9,7 +10,7 @@ import java.util.List;
  * Where a replay republishes events: an SQS queue or the EventBridge bus, through an adapter of
  * the fan-out's publishers. Events arrive with {@code meta.replay = true} already set, in
  * batches of at most the replayer's batch size; the sink sends the message bodies of
- * {@code EventJson.toMessageJson}. Called from one thread per segment: make it thread-safe when
+ * {@code EventItems.toMessageJson}. Called from one thread per segment: make it thread-safe when
  * the replayer runs segments in parallel.
  */
 @FunctionalInterface

@@ -1,5 +1,7 @@
 package dev.eventfold.replay;
 
+import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.replay.internal.RateLimiter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +10,6 @@ import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Page;
-import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;
 import java.time.Duration;
@@ -288,7 +289,7 @@ public final class Replayer {
                     // Skip up to and including the last published item of this page.
                     for (int i = 0; i < page.data().size(); i++) {
                         JsonNode item = page.data().get(i);
-                        if (start.lastPk().equals(item.path("pk").asText(null)) && start.lastSk().equals(item.path("sk").asText(null))) {
+                        if (start.lastPk().equals(item.path(Attributes.PK).asText(null)) && start.lastSk().equals(item.path(Attributes.SK).asText(null))) {
                             from = i + 1;
                             break;
                         }
@@ -317,15 +318,15 @@ public final class Replayer {
         }
 
         private EventRecord eventOf(ObjectNode item) {
-            String sk = item.path("sk").asText("");
-            if (!EventJson.ITEM_TYPE_EVENT.equals(item.path("itemType").asText(null)) || !sk.startsWith(Keys.EVENT_SK_PREFIX)) {
+            String sk = item.path(Attributes.SK).asText("");
+            if (!EventItems.isEvent(item) || !sk.startsWith(Keys.EVENT_SK_PREFIX)) {
                 return null;
             }
             try {
-                return EventJson.fromJson(item);
+                return EventItems.fromJson(item);
             } catch (RuntimeException e) {
                 malformed.incrementAndGet();
-                LOG.warn("replay skips malformed item pk={} sk={}: {}", item.path("pk").asText(null), sk, e.getMessage());
+                LOG.warn("replay skips malformed item pk={} sk={}: {}", item.path(Attributes.PK).asText(null), sk, e.getMessage());
                 return null;
             }
         }

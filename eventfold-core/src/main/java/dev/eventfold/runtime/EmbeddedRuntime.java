@@ -1,7 +1,7 @@
 package dev.eventfold.runtime;
 
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.core.EventRecord;
-import dev.eventfold.core.json.EventJson;
 import dev.eventfold.fanout.BusEntry;
 import dev.eventfold.fanout.EntryFailure;
 import dev.eventfold.fanout.FanOutOutcome;
@@ -111,7 +111,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
             return;
         }
         for (EventRecord r : records) {
-            stream.add(StreamRecord.insert(Long.toString(sequence.incrementAndGet()), EventJson.toItemJson(r)));
+            stream.add(StreamRecord.insert(Long.toString(sequence.incrementAndGet()), EventItems.toItemJson(r)));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.eventfold.spi;
 
+import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.store.AppendRequest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +29,6 @@ import java.util.Optional;
 public final class PreparedAppend {
     /** How long idempotency records are kept by default (their {@code expiresAt}, for the table's TTL). */
     public static final Duration DEFAULT_IDEMPOTENCY_RETENTION = Duration.ofDays(7);
-    public static final String ITEM_TYPE_IDEMPOTENCY = "idempotency";
 
     private final AppendRequest request;
     private final List<EventRecord> records;
@@ -61,7 +62,7 @@ public final class PreparedAppend {
         long version = request.expectedVersion();
         for (var event : request.events()) {
             EventRecord record = event.toRecord(request.aggregate(), ++version, now);
-            ObjectNode item = EventJson.toItemJson(record);
+            ObjectNode item = EventItems.toItemJson(record);
             long size = DynamoItemSize.of(item);
             if (size > DynamoItemSize.MAX_ITEM_BYTES) {
                 throw new AppendTooLargeException("event " + event.eventId(), size, DynamoItemSize.MAX_ITEM_BYTES,
@@ -71,17 +72,7 @@ public final class PreparedAppend {
             records.add(record);
             items.add(item);
         }
-        ObjectNode marker = EventJson.mapper().createObjectNode();
-        marker.put("pk", request.aggregate().pk());
-        marker.put("sk", Keys.idempotencySk(request.idempotencyKey()));
-        marker.put("itemType", ITEM_TYPE_IDEMPOTENCY);
-        marker.put("idempotencyKey", request.idempotencyKey());
-        marker.put("firstVersion", request.firstVersion());
-        marker.put("lastVersion", request.lastVersion());
-        marker.put("eventId", request.firstEvent().eventId());
-        marker.put("lastEventId", request.lastEvent().eventId());
-        marker.put("createdAt", Timestamps.format(now));
-        marker.put("expiresAt", now.plus(idempotencyRetention).getEpochSecond());
+        ObjectNode marker = EventItems.idempotencyRecord(request, now, idempotencyRetention);
         // The head counts too: its size depends only on short keys, ids and the timestamp.
         total += DynamoItemSize.of(marker) + 1024;
         if (total > DynamoItemSize.MAX_TRANSACTION_BYTES) {
@@ -97,12 +88,7 @@ public final class PreparedAppend {
      * @throws InvalidInputException when the record is malformed
      */
     public static AppendResult resultOf(AggregateRef aggregate, ObjectNode record) {
-        JsonNode first = record.get("firstVersion");
-        JsonNode last = record.get("lastVersion");
-        if (first == null || last == null || !first.canConvertToLong() || !last.canConvertToLong()) {
-            throw new InvalidInputException("idempotency record", "has no versions");
-        }
-        return new AppendResult(aggregate, first.longValue(), last.longValue(), true);
+        return EventItems.appendOf(aggregate, record);
     }
 
     /**
@@ -141,7 +127,7 @@ public final class PreparedAppend {
      * the key for other events, refused.
      */
     public AppendResult repeatOf(ObjectNode earlierRecord) {
-        JsonNode eventId = earlierRecord.get("eventId");
+        JsonNode eventId = earlierRecord.get(Attributes.EVENT_ID);
         if (eventId == null || !request.firstEvent().eventId().equals(eventId.asText())) {
             throw new InvalidInputException("idempotencyKey", "already used for another append to "
                     + request.aggregate() + " (first event " + (eventId == null ? "unknown" : eventId.asText()) + ")");

@@ -1,5 +1,6 @@
 package dev.eventfold.store;
 
+import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
@@ -34,7 +35,7 @@ public record EventQuery(AggregateRef aggregate, long fromVersionExclusive, long
             throw new InvalidInputException("limit", "must be positive, or 0 for no limit; was " + limit);
         }
         if (cursor != null) {
-            Keys.versionOf(cursor); // throws InvalidInputException("sk") for anything but EVT#<9 digits>
+            Keys.versionOf(cursor); // throws InvalidInputException(Attributes.SK) for anything but EVT#<9 digits>
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.eventfold.core;
 
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.spi.wire.Keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,30 +79,30 @@ class KeysAndVectorsTest {
         void the_message_reads_as_an_event_and_writes_back_as_the_same_json() {
             JsonNode message = vector("event-message.json");
 
-            EventRecord e = EventJson.fromJson(message);
+            EventRecord e = EventItems.fromJson(message);
 
             assertThat(e.aggregate()).isEqualTo(AggregateRef.of("wallet", "wal_123"));
             assertThat(e.version()).isEqualTo(2);
             assertThat(e.sk()).isEqualTo("EVT#000000002");
-            assertThat(EventJson.equivalent(EventJson.toMessageJson(e), message)).isTrue();
-            assertThat(EventJson.toMessageJson(e).fieldNames()).toIterable()
+            assertThat(EventJson.equivalent(EventItems.toMessageJson(e), message)).isTrue();
+            assertThat(EventItems.toMessageJson(e).fieldNames()).toIterable()
                     .containsExactlyInAnyOrderElementsOf(() -> message.fieldNames());
         }
 
         @Test
         void meta_travels_on_messages_but_never_on_items() {
-            EventRecord e = EventJson.fromJson(vector("event-message.json")).withMeta(EventMeta.NONE.withReplay(true));
+            EventRecord e = EventItems.fromJson(vector("event-message.json")).withMeta(EventMeta.NONE.withReplay(true));
 
-            assertThat(EventJson.toMessageJson(e).get("meta").get("replay").booleanValue()).isTrue();
-            assertThat(EventJson.toItemJson(e).has("meta")).isFalse();
-            assertThat(EventJson.fromJson(EventJson.toMessageJson(e)).meta().isReplay()).isTrue();
+            assertThat(EventItems.toMessageJson(e).get("meta").get("replay").booleanValue()).isTrue();
+            assertThat(EventItems.toItemJson(e).has("meta")).isFalse();
+            assertThat(EventItems.fromJson(EventItems.toMessageJson(e)).meta().isReplay()).isTrue();
         }
 
         @Test
         void a_message_without_its_event_type_is_refused_naming_the_field() {
             var message = (com.fasterxml.jackson.databind.node.ObjectNode) vector("event-message.json");
             message.remove("eventType");
-            assertThatThrownBy(() -> EventJson.fromJson(message))
+            assertThatThrownBy(() -> EventItems.fromJson(message))
                     .isInstanceOfSatisfying(InvalidInputException.class, ex -> assertThat(ex.field()).isEqualTo("eventType"));
         }
     }
@@ -118,7 +119,7 @@ class KeysAndVectorsTest {
     void a_payload_that_does_not_bind_names_the_field_but_never_its_value() {
         record Amount(int amount) {
         }
-        EventRecord e = EventJson.fromJson(vector("event-message.json"))
+        EventRecord e = EventItems.fromJson(vector("event-message.json"))
                 .withPayload(1, EventJson.parse("{\"amount\": \"secret-4111\"}"));
 
         assertThatThrownBy(() -> e.payloadAs(Amount.class))

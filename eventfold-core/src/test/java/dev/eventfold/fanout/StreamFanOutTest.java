@@ -1,5 +1,7 @@
 package dev.eventfold.fanout;
 
+import dev.eventfold.internal.Utf8;
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.fanout.internal.EventSources;
 import dev.eventfold.fanout.internal.FifoIds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +69,7 @@ class StreamFanOutTest {
     }
 
     static ObjectNode item(String aggregateId, long version, String eventId, String payloadText) {
-        return EventJson.toItemJson(EventRecord.builder().aggregate("walletAccount.line", aggregateId).version(version)
+        return EventItems.toItemJson(EventRecord.builder().aggregate("walletAccount.line", aggregateId).version(version)
                 .eventId(eventId).eventType("Wallet.Funded").source(null).occurredAt("2026-11-27T16:05:59.123Z")
                 .payload(EventJson.mapper().createObjectNode().put("text", payloadText)).build());
     }
@@ -199,7 +201,7 @@ class StreamFanOutTest {
             assertThat(publisher.queueRequests.get(STANDARD)).extracting(List::size).containsExactly(2, 2, 2, 2, 2);
             assertThat(publisher.busRequests).extracting(List::size).containsExactly(2, 2, 2, 2, 2);
             for (List<QueueEntry> request : publisher.queueRequests.get(STANDARD)) {
-                assertThat(request.stream().mapToLong(e -> dev.eventfold.spi.wire.DynamoItemSize.utf8(e.body())).sum())
+                assertThat(request.stream().mapToLong(e -> Utf8.length(e.body())).sum())
                         .isLessThanOrEqualTo(StreamFanOut.LEGACY_REQUEST_BYTES);
             }
         }

@@ -1,5 +1,6 @@
 package dev.eventfold.listener;
 
+import dev.eventfold.spi.wire.EventItems;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ class EventListenerTest {
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     static String body(String eventType, String eventId, String aggregateId, long version, String occurredAt) {
-        ObjectNode o = EventJson.toItemJson(EventRecord.builder().aggregate("wallet", aggregateId).version(version)
+        ObjectNode o = EventItems.toItemJson(EventRecord.builder().aggregate("wallet", aggregateId).version(version)
                 .eventId(eventId).eventType(eventType).source("billing").occurredAt(occurredAt)
                 .correlationId("corr-" + eventId).actorId("user-1").tenantId("ten-1")
                 .payload(EventJson.mapper().createObjectNode().put("amount", 10)).build());
@@ -385,7 +386,7 @@ class EventListenerTest {
             assertThat(seen).singleElement().satisfies(e -> {
                 assertThat(e.meta().isStale()).isTrue();
                 assertThat(e.meta().ageMs()).hasValue(600_000L);
-                assertThat(EventJson.toMessageJson(e).get("meta").get("isStale").booleanValue()).isTrue();
+                assertThat(EventItems.toMessageJson(e).get("meta").get("isStale").booleanValue()).isTrue();
             });
         }
 
@@ -468,7 +469,7 @@ class EventListenerTest {
         }
 
         static String v1Body(String eventId) {
-            return EventJson.write(EventJson.toItemJson(EventRecord.builder().aggregate("wallet", "wal_1").version(1)
+            return EventJson.write(EventItems.toItemJson(EventRecord.builder().aggregate("wallet", "wal_1").version(1)
                     .eventId(eventId).eventType("Wallet.Funded").schemaVersion(1).occurredAt("2026-11-27T16:09:59.000Z")
                     .payload(EventJson.mapper().createObjectNode().put("amountCents", 1250)).build()));
         }

@@ -1,5 +1,6 @@
 package dev.eventfold.properties;
 
+import dev.eventfold.internal.Utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventfold.core.AggregateRef;
@@ -94,6 +95,6 @@ class ArithmeticPropertiesTest {
 
     @Property
     void utf8_sizes_equal_the_encoded_length(@ForAll String text) {
-        assertThat(DynamoItemSize.utf8(text)).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(Utf8.length(text)).isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
     }
 }

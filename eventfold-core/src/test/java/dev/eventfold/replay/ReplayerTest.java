@@ -1,5 +1,6 @@
 package dev.eventfold.replay;
 
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.replay.internal.RateLimiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,7 +71,7 @@ class ReplayerTest {
             assertThat(published()).extracting(EventRecord::version).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
             assertThat(published()).allSatisfy(e -> {
                 assertThat(e.meta().isReplay()).isTrue();
-                assertThat(EventJson.toMessageJson(e).get("meta").get("replay").booleanValue()).isTrue();
+                assertThat(EventItems.toMessageJson(e).get("meta").get("replay").booleanValue()).isTrue();
             });
             assertThat(batches).extracting(List::size).containsExactly(10, 2);
             assertThat(r.published()).isEqualTo(12);

@@ -1,5 +1,7 @@
 package dev.eventfold.dynamodb;
 
+import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.dynamodb.internal.AttributeValues;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +15,6 @@ import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Page;
-import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.AppendRequest;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;
@@ -131,7 +132,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
         values.put(":eid", s(request.lastEvent().eventId()));
         values.put(":idem", s(request.idempotencyKey()));
         values.put(":now", s(prepared.updatedAt()));
-        values.put(":itemType", s(EventJson.ITEM_TYPE_HEAD));
+        values.put(":itemType", s(Attributes.ITEM_TYPE_HEAD));
         values.put(":aid", s(aggregate.aggregateId()));
         values.put(":atype", s(aggregate.aggregateType()));
         String condition;
@@ -144,7 +145,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
         List<TransactWriteItem> actions = new ArrayList<>(prepared.items().size() + 2);
         actions.add(TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
-                .key(Map.of("pk", s(pk), "sk", s(Keys.HEAD_SK)))
+                .key(Map.of(Attributes.PK, s(pk), Attributes.SK, s(Keys.HEAD_SK)))
                 .updateExpression(HEAD_UPDATE)
                 .conditionExpression(condition)
                 .expressionAttributeValues(values)
@@ -319,7 +320,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
             data.add(parseEvent(item));
         }
         String cursor = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-                ? r.lastEvaluatedKey().get("sk").s() : null;
+                ? r.lastEvaluatedKey().get(Attributes.SK).s() : null;
         return new Page<>(data, cursor);
     }
 
@@ -346,7 +347,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
                     .indexName(EventTable.TENANT_INDEX)
                     .keyConditionExpression(after == null ? "tenantId = :t" : "tenantId = :t AND pk > :after")
                     .expressionAttributeValues(values)
-                    .projectionExpression("pk")
+                    .projectionExpression(Attributes.PK)
                     .limit(TENANT_QUERY_PAGE)
                     .build();
             QueryResponse r;
@@ -356,7 +357,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
                 throw DynamoErrors.translate("Query", false, e);
             }
             for (Map<String, AttributeValue> item : r.items()) {
-                String pk = item.get("pk").s();
+                String pk = item.get(Attributes.PK).s();
                 if (after != null && pk.compareTo(after) <= 0) {
                     continue;
                 }
@@ -375,7 +376,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     private GetItemResponse get(String operation, String pk, String sk, String projection) {
         try {
             return client.get().getItem(b -> {
-                b.tableName(tableName).key(Map.of("pk", s(pk), "sk", s(sk))).consistentRead(consistentReads);
+                b.tableName(tableName).key(Map.of(Attributes.PK, s(pk), Attributes.SK, s(sk))).consistentRead(consistentReads);
                 if (projection != null) {
                     b.projectionExpression(projection);
                 }
@@ -387,7 +388,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
 
     private static AggregateHead parseHead(String pk, Map<String, AttributeValue> item) {
         try {
-            return EventJson.headFromJson(AttributeValues.toJson(item));
+            return EventItems.headFromJson(AttributeValues.toJson(item));
         } catch (InvalidInputException e) {
             throw new CorruptItemException(pk, Keys.HEAD_SK, e.getMessage());
         }
@@ -395,10 +396,10 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
 
     static EventRecord parseEvent(Map<String, AttributeValue> item) {
         try {
-            return EventJson.fromJson(AttributeValues.toJson(item));
+            return EventItems.fromJson(AttributeValues.toJson(item));
         } catch (InvalidInputException e) {
-            AttributeValue pk = item.get("pk");
-            AttributeValue sk = item.get("sk");
+            AttributeValue pk = item.get(Attributes.PK);
+            AttributeValue sk = item.get(Attributes.SK);
             throw new CorruptItemException(pk == null ? null : pk.s(), sk == null ? null : sk.s(), e.getMessage());
         }
     }

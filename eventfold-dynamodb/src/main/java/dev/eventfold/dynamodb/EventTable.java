@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb;
 
+import dev.eventfold.spi.wire.Attributes;
 import java.time.Duration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -29,9 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * }</pre>
  */
 public final class EventTable {
-    public static final String TENANT_INDEX = "tenantIndex";
+    public static final String TENANT_INDEX = Attributes.TENANT_INDEX;
     /** The TTL attribute of the idempotency records. */
-    public static final String EXPIRES_AT = "expiresAt";
+    public static final String EXPIRES_AT = Attributes.EXPIRES_AT;
 
     private EventTable() {
     }
@@ -43,11 +44,11 @@ public final class EventTable {
                     .tableName(tableName)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(
-                            attribute("pk"), attribute("sk"), attribute("tenantId"))
-                    .keySchema(key("pk", KeyType.HASH), key("sk", KeyType.RANGE))
+                            attribute(Attributes.PK), attribute(Attributes.SK), attribute(Attributes.TENANT_ID))
+                    .keySchema(key(Attributes.PK, KeyType.HASH), key(Attributes.SK, KeyType.RANGE))
                     .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
                             .indexName(TENANT_INDEX)
-                            .keySchema(key("tenantId", KeyType.HASH), key("pk", KeyType.RANGE))
+                            .keySchema(key(Attributes.TENANT_ID, KeyType.HASH), key(Attributes.PK, KeyType.RANGE))
                             .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                             .build())
                     .streamSpecification(StreamSpecification.builder()

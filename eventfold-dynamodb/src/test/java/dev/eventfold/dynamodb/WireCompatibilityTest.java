@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb;
 
+import dev.eventfold.spi.wire.EventItems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,6 @@ import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.AppendResult;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.NewEvent;
-import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.testkit.AwsExtension;
 import dev.eventfold.testkit.AwsTestEnvironment;
@@ -54,7 +54,7 @@ class WireCompatibilityTest {
         void an_event_item_has_exactly_the_attributes_and_types_of_the_reference_vector() {
             JsonNode vector = WireVectors.json(WireVectors.EVENT_ITEM);
             Map<String, AttributeValue> expected = DynamoJson.item(vector);
-            EventRecord v = EventJson.fromJson(WireVectors.json(WireVectors.EVENT_MESSAGE));
+            EventRecord v = EventItems.fromJson(WireVectors.json(WireVectors.EVENT_MESSAGE));
             AggregateRef wallet = AggregateRef.of("wallet", "wal_123");
             store.appendEvent(wallet, 0, NewEvent.builder().eventId("evt-first").eventType("Wallet.Funded").build());
 

@@ -1,5 +1,6 @@
 package dev.eventfold.lambda;
 
+import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.lambda.internal.LambdaClients;
 import dev.eventfold.lambda.internal.SnapStartPriming;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -125,7 +126,7 @@ public final class EnvStreamFanOutHandler extends StreamFanOutHandler {
         record.setEventName("INSERT");
         StreamRecord change = new StreamRecord();
         change.setSequenceNumber("0");
-        change.setNewImage(Map.of("itemType", new AttributeValue().withS("event"), "eventId", new AttributeValue().withS("evt-priming"),
+        change.setNewImage(Map.of(Attributes.ITEM_TYPE, new AttributeValue().withS(Attributes.ITEM_TYPE_EVENT), "eventId", new AttributeValue().withS("evt-priming"),
                 "eventType", new AttributeValue().withS("eventfold.Priming"), "aggregateType", new AttributeValue().withS("eventfold"),
                 "aggregateId", new AttributeValue().withS("priming"), "version", new AttributeValue().withN("1"),
                 "payload", new AttributeValue().withM(Map.of("n", new AttributeValue().withN("1.5")))));

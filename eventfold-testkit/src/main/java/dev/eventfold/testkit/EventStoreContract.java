@@ -1,5 +1,7 @@
 package dev.eventfold.testkit;
 
+import dev.eventfold.spi.wire.Keys;
+import dev.eventfold.spi.wire.EventItems;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -350,7 +352,7 @@ public abstract class EventStoreContract {
         @Test
         void a_cursor_that_is_not_an_event_sort_key_is_refused() {
             AggregateRef a = newAggregate("cursor");
-            assertThatThrownBy(() -> store().listEvents(EventQuery.of(a).continueFrom("HEAD")))
+            assertThatThrownBy(() -> store().listEvents(EventQuery.of(a).continueFrom(Keys.HEAD_SK)))
                     .isInstanceOf(InvalidInputException.class);
             assertThatThrownBy(() -> store().listEvents(EventQuery.of(a).continueFrom("EVT#12")))
                     .isInstanceOf(InvalidInputException.class);
@@ -721,7 +723,7 @@ public abstract class EventStoreContract {
         void an_item_is_measured_as_dynamodb_counts_it() {
             AggregateRef a = newAggregate("sized");
             NewEvent probe = NewEvent.builder().eventId("evt-size-probe").eventType("Blob.Stored").payload(Map.of("b", "")).build();
-            long base = dev.eventfold.spi.wire.DynamoItemSize.of(EventJson.toItemJson(probe.toRecord(a, 1, java.time.Instant.EPOCH)));
+            long base = dev.eventfold.spi.wire.DynamoItemSize.of(EventItems.toItemJson(probe.toRecord(a, 1, java.time.Instant.EPOCH)));
             long room = dev.eventfold.spi.wire.DynamoItemSize.MAX_ITEM_BYTES - base;
             long fitting = Math.min(room, largestItemTheServiceAccepts() - base - 64);
             NewEvent fits = probe.toBuilder().payload(Map.of("b", "y".repeat((int) fitting))).occurredAt("1970-01-01T00:00:00.000Z").build();

@@ -1,5 +1,6 @@
 package dev.eventfold.bench.lambda;
 
+import dev.eventfold.spi.wire.Attributes;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
@@ -46,8 +47,8 @@ public final class ColdStartMain {
             r.setEventName("INSERT");
             StreamRecord change = new StreamRecord();
             change.setSequenceNumber("1");
-            change.setNewImage(Map.of("pk", new AttributeValue().withS("AGG#wallet#w1"), "sk", new AttributeValue().withS("EVT#000000001"),
-                    "itemType", new AttributeValue().withS("event"), "aggregateType", new AttributeValue().withS("wallet"),
+            change.setNewImage(Map.of(Attributes.PK, new AttributeValue().withS("AGG#wallet#w1"), Attributes.SK, new AttributeValue().withS("EVT#000000001"),
+                    Attributes.ITEM_TYPE, new AttributeValue().withS(Attributes.ITEM_TYPE_EVENT), "aggregateType", new AttributeValue().withS("wallet"),
                     "aggregateId", new AttributeValue().withS("w1"), "version", new AttributeValue().withN("1"),
                     "eventId", new AttributeValue().withS("evt-1"), "eventType", new AttributeValue().withS("Wallet.Funded"),
                     "payload", new AttributeValue().withM(Map.of("amount", new AttributeValue().withN("10")))));

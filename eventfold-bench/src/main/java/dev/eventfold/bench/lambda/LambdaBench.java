@@ -1,5 +1,6 @@
 package dev.eventfold.bench.lambda;
 
+import dev.eventfold.spi.wire.EventItems;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.json.EventJson;
@@ -57,7 +58,7 @@ public final class LambdaBench {
         String text = "x".repeat(payloadChars);
         List<StreamRecord> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ObjectNode item = EventJson.toItemJson(EventRecord.builder().aggregate("wallet", "w" + (i % aggregates))
+            ObjectNode item = EventItems.toItemJson(EventRecord.builder().aggregate("wallet", "w" + (i % aggregates))
                     .version(i / aggregates + 1)
                     .eventId("evt-" + i).eventType("Wallet.Funded").source("billing").occurredAt("2026-11-27T16:05:59.123Z")
                     .payload(EventJson.mapper().createObjectNode().put("text", text)).build());
@@ -119,7 +120,7 @@ public final class LambdaBench {
     // ---- listener: 10 groups x 50 ms, and heap for 10 x 1 MiB ----
 
     static String body(String id, String group, int payloadChars) {
-        return EventJson.toMessageBody(EventRecord.builder().aggregate("wallet", group).version(1).eventId(id)
+        return EventItems.toMessageBody(EventRecord.builder().aggregate("wallet", group).version(1).eventId(id)
                 .eventType("Wallet.Funded").occurredAt("2026-11-27T16:05:59.123Z")
                 .payload(EventJson.mapper().createObjectNode().put("text", "y".repeat(payloadChars))).build());
     }

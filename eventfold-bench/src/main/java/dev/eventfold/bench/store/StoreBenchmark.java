@@ -1,9 +1,10 @@
 package dev.eventfold.bench.store;
 
+import dev.eventfold.spi.wire.Keys;
+import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.NewEvent;
-import dev.eventfold.core.json.EventJson;
 import dev.eventfold.dynamodb.internal.AttributeValues;
 import dev.eventfold.dynamodb.DynamoDbEventStore;
 import dev.eventfold.dynamodb.EventTable;
@@ -118,14 +119,14 @@ public final class StoreBenchmark {
             List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> rawItems = new ArrayList<>();
             aws.dynamoDb().queryPaginator(b -> b.tableName(table).keyConditionExpression("pk = :pk AND begins_with(sk, :evt)")
                     .expressionAttributeValues(Map.of(":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(big.pk()),
-                            ":evt", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("EVT#"))))
+                            ":evt", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(Keys.EVENT_SK_PREFIX))))
                     .items().forEach(rawItems::add);
             long decodeBest = Long.MAX_VALUE;
             for (int round = 0; round < 5; round++) {
                 long d0 = System.nanoTime();
                 long sum = 0;
                 for (var item : rawItems) {
-                    sum += EventJson.fromJson(AttributeValues.toJson(item)).version();
+                    sum += EventItems.fromJson(AttributeValues.toJson(item)).version();
                 }
                 decodeBest = Math.min(decodeBest, System.nanoTime() - d0);
                 if (sum == 0) {

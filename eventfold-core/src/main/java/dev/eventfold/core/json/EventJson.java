@@ -7,29 +7,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.eventfold.core.AggregateHead;
-import dev.eventfold.core.AggregateRef;
-import dev.eventfold.core.EventMeta;
-import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.spi.wire.Keys;
 import java.math.BigDecimal;
 import java.util.Map;
 
 /**
- * The JSON shape of events: the plain-JSON event item that SQS bodies and EventBridge details
- * carry (WIRE.md section 6), and the one mapper that reads and writes payloads.
+ * The JSON codec: the one mapper that reads and writes payloads, and the rules that make a
+ * payload storable in DynamoDB. The item and message shapes of events are the wire layout's
+ * ({@link dev.eventfold.spi.wire.EventItems}).
  *
  * <p>Numbers never pass through {@code double}: decimals are {@link BigDecimal}s with their
  * digits, integers stay integers, as DynamoDB's 38-digit decimal numbers require.
  */
 public final class EventJson {
-    public static final String ITEM_TYPE_EVENT = "event";
-    public static final String ITEM_TYPE_HEAD = "head";
-
     /** DynamoDB numbers: up to 38 significant digits, magnitude between 1E-130 and 9.99...E+125. */
     private static final int MAX_DIGITS = 38;
     private static final int MAX_EXPONENT = 125;
@@ -95,7 +87,7 @@ public final class EventJson {
      */
     public static JsonNode toPayload(Object value) {
         if (value == null) {
-            return MissingNode.getInstance();
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
         try {
             return MAPPER.readTree(MAPPER.writeValueAsString(value));
@@ -206,137 +198,4 @@ public final class EventJson {
         return MAPPER.getNodeFactory().numberNode(n);
     }
 
-    /** The event as stored: the item's attributes as plain JSON, without {@code meta}. */
-    public static ObjectNode toItemJson(EventRecord e) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("pk", e.pk());
-        o.put("sk", e.sk());
-        o.put("itemType", ITEM_TYPE_EVENT);
-        putIfPresent(o, "source", e.source());
-        o.put("aggregateId", e.aggregateId());
-        o.put("aggregateType", e.aggregateType());
-        o.put("version", e.version());
-        putIfPresent(o, "tenantId", e.tenantId());
-        o.put("eventId", e.eventId());
-        o.put("eventType", e.eventType());
-        o.put("schemaVersion", e.schemaVersion());
-        putIfPresent(o, "occurredAt", e.occurredAt());
-        putIfPresent(o, "correlationId", e.correlationId());
-        putIfPresent(o, "causationId", e.causationId());
-        putIfPresent(o, "actorId", e.actorId());
-        if (!e.payload().isMissingNode()) {
-            o.set("payload", e.payload());
-        }
-        return o;
-    }
-
-    /** The body of an SQS message or EventBridge detail: the item JSON plus {@code meta} when set. */
-    public static ObjectNode toMessageJson(EventRecord e) {
-        ObjectNode o = toItemJson(e);
-        EventMeta m = e.meta();
-        if (!m.isEmpty()) {
-            ObjectNode meta = o.putObject("meta");
-            m.replayFlag().ifPresent(v -> meta.put("replay", v));
-            m.staleFlag().ifPresent(v -> meta.put("isStale", v));
-            m.ageMs().ifPresent(v -> meta.put("ageMs", v));
-        }
-        return o;
-    }
-
-    public static String toMessageBody(EventRecord e) {
-        return write(toMessageJson(e));
-    }
-
-    /**
-     * Reads an event from its item JSON or a message body written by any runtime. Unknown
-     * attributes are ignored; what is missing or mistyped is an {@link InvalidInputException}
-     * naming the attribute.
-     */
-    public static EventRecord fromJson(JsonNode o) {
-        if (o == null || !o.isObject()) {
-            throw new InvalidInputException("event", "not a JSON object");
-        }
-        String aggregateType = text(o, "aggregateType", false);
-        String aggregateId = text(o, "aggregateId", false);
-        if (aggregateType == null || aggregateId == null) {
-            // Older items may lack the plain attributes; the partition key still names the aggregate.
-            String pk = text(o, "pk", false);
-            if (pk != null) {
-                AggregateRef ref = AggregateRef.fromPk(pk);
-                aggregateType = aggregateType != null ? aggregateType : ref.aggregateType();
-                aggregateId = aggregateId != null ? aggregateId : ref.aggregateId();
-            }
-        }
-        long version = longValue(o, "version", -1);
-        if (version < 0) {
-            String sk = text(o, "sk", false);
-            if (sk == null) {
-                throw new InvalidInputException("version", "missing");
-            }
-            version = Keys.versionOf(sk);
-        }
-        return new EventRecord(aggregateType, aggregateId, version,
-                text(o, "eventId", true), text(o, "eventType", true), text(o, "source", false),
-                text(o, "tenantId", false), (int) longValue(o, "schemaVersion", 1), text(o, "occurredAt", false),
-                text(o, "correlationId", false), text(o, "causationId", false), text(o, "actorId", false),
-                o.has("payload") ? o.get("payload") : MissingNode.getInstance(), meta(o.get("meta")));
-    }
-
-    /** Reads a head item's JSON. {@code itemType} is not required: the reference runtime does not write it. */
-    public static AggregateHead headFromJson(JsonNode o) {
-        String pk = text(o, "pk", true);
-        AggregateRef ref = AggregateRef.fromPk(pk);
-        long version = longValue(o, "currentVersion", -1);
-        if (version < 0) {
-            throw new InvalidInputException("currentVersion", "missing");
-        }
-        return new AggregateHead(ref, version, text(o, "lastEventId", false), text(o, "lastIdemKey", false),
-                text(o, "updatedAt", false));
-    }
-
-    private static EventMeta meta(JsonNode m) {
-        if (m == null || !m.isObject()) {
-            return EventMeta.NONE;
-        }
-        JsonNode replay = m.get("replay");
-        JsonNode stale = m.get("isStale");
-        JsonNode age = m.get("ageMs");
-        return EventMeta.of(replay != null && replay.isBoolean() ? replay.booleanValue() : null,
-                stale != null && stale.isBoolean() ? stale.booleanValue() : null,
-                age != null && age.isNumber() ? age.longValue() : null);
-    }
-
-    private static void putIfPresent(ObjectNode o, String name, String value) {
-        if (value != null) {
-            o.put(name, value);
-        }
-    }
-
-    private static String text(JsonNode o, String name, boolean required) {
-        JsonNode v = o.get(name);
-        if (v == null || v.isNull() || v.isMissingNode()) {
-            if (required) {
-                throw new InvalidInputException(name, "missing");
-            }
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new InvalidInputException(name, "expected a string, found " + v.getNodeType());
-        }
-        return v.textValue();
-    }
-
-    private static long longValue(JsonNode o, String name, long absent) {
-        JsonNode v = o.get(name);
-        if (v == null || v.isNull() || v.isMissingNode()) {
-            return absent;
-        }
-        if (!v.isIntegralNumber() && !(v.isNumber() && v.decimalValue().stripTrailingZeros().scale() <= 0)) {
-            throw new InvalidInputException(name, "expected an integer, found " + v.getNodeType());
-        }
-        if (!v.canConvertToLong()) {
-            throw new InvalidInputException(name, "out of range");
-        }
-        return v.longValue();
-    }
 }

@@ -3,6 +3,7 @@ package dev.eventfold.spi.wire;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.Map;
+import dev.eventfold.internal.Utf8;
 
 /**
  * The size of an item as DynamoDB counts it against its 400 KB item and 4 MB transaction limits,
@@ -25,7 +26,7 @@ public final class DynamoItemSize {
     public static long of(JsonNode item) {
         long size = 0;
         for (Map.Entry<String, JsonNode> e : item.properties()) {
-            size += utf8(e.getKey()) + value(e.getValue());
+            size += Utf8.length(e.getKey()) + value(e.getValue());
         }
         return size;
     }
@@ -33,7 +34,7 @@ public final class DynamoItemSize {
     private static long value(JsonNode v) {
         switch (v.getNodeType()) {
             case STRING:
-                return utf8(v.textValue());
+                return Utf8.length(v.textValue());
             case NUMBER:
                 return number(v.decimalValue());
             case BOOLEAN:
@@ -49,7 +50,7 @@ public final class DynamoItemSize {
             case OBJECT: {
                 long s = 3;
                 for (Map.Entry<String, JsonNode> e : v.properties()) {
-                    s += 1 + utf8(e.getKey()) + value(e.getValue());
+                    s += 1 + Utf8.length(e.getKey()) + value(e.getValue());
                 }
                 return s;
             }
@@ -57,7 +58,7 @@ public final class DynamoItemSize {
                 try {
                     return v.binaryValue().length;
                 } catch (java.io.IOException e) {
-                    return utf8(v.asText());
+                    return Utf8.length(v.asText());
                 }
             default:
                 return 0;
@@ -68,24 +69,5 @@ public final class DynamoItemSize {
         BigDecimal stripped = n.stripTrailingZeros();
         int digits = stripped.signum() == 0 ? 1 : stripped.precision();
         return (digits + 1) / 2 + 1;
-    }
-
-    /** UTF-8 bytes of a string, counted without allocating (strings can be hundreds of KB). */
-    public static long utf8(String s) {
-        long bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

@@ -1,5 +1,6 @@
 package dev.eventfold.spi.wire;
 
+import dev.eventfold.internal.Utf8;
 import dev.eventfold.core.InvalidInputException;
 
 /**
@@ -12,6 +13,8 @@ public final class Keys {
     public static final String HEAD_SK = "HEAD";
     /** Sort-key prefix of the idempotency records Eventfold writes beside the events (ADR 0001). */
     public static final String IDEMPOTENCY_SK_PREFIX = "IDEM#";
+    /** Sort-key prefix of aggregate snapshots ({@code SNAP#} + version padded to 9 digits). */
+    public static final String SNAPSHOT_SK_PREFIX = "SNAP#";
     /**
      * A partition key is the range key of the {@code tenantIndex} GSI, whose key attributes DynamoDB
      * limits to 1,024 bytes (the table's own partition key may have 2,048).
@@ -41,7 +44,7 @@ public final class Keys {
     }
 
     public static String requireMaxBytes(String field, String value, int maxBytes) {
-        long bytes = dev.eventfold.spi.wire.DynamoItemSize.utf8(value);
+        long bytes = Utf8.length(value);
         if (bytes > maxBytes) {
             throw new InvalidInputException(field, "too long: the key it makes has " + bytes
                     + " bytes, DynamoDB allows " + maxBytes);

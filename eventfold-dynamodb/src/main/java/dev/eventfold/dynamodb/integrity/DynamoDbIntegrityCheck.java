@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.integrity;
 
+import dev.eventfold.spi.wire.Attributes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventStoreException;
@@ -141,11 +142,11 @@ public final class DynamoDbIntegrityCheck {
         QueryRequest q = QueryRequest.builder().tableName(tableName).indexName(EventTable.TENANT_INDEX)
                 .keyConditionExpression("tenantId = :t")
                 .expressionAttributeValues(Map.of(":t", AttributeValue.fromS(tenantId)))
-                .projectionExpression("pk")
+                .projectionExpression(Attributes.PK)
                 .build();
         try {
             client.queryPaginator(q).items().forEach(item -> {
-                AttributeValue pk = item.get("pk");
+                AttributeValue pk = item.get(Attributes.PK);
                 if (pk != null && pk.s() != null) {
                     pks.add(pk.s());
                 }

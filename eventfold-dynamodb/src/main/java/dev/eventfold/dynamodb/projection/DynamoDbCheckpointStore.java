@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.projection;
 
+import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.CorruptItemException;
@@ -61,7 +62,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
     public static final String PK_PREFIX = "PROJ#";
     /** The sort key of every checkpoint item. */
     public static final String SK = "CHECKPOINT";
-    public static final String ITEM_TYPE = "checkpoint";
+    public static final String ITEM_TYPE = Attributes.ITEM_TYPE_CHECKPOINT;
     /** The checkpoint takes one of the 100 actions of a transaction. */
     public static final int MAX_WRITES = DynamoItemSize.MAX_TRANSACTION_ITEMS - 1;
 
@@ -81,7 +82,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
 
     /** The checkpoint item's key: {@code PROJ#<projection>#<aggregate pk>} / {@code CHECKPOINT}. */
     public static Map<String, AttributeValue> key(String projection, AggregateRef aggregate) {
-        return Map.of("pk", AttributeValue.fromS(pk(projection, aggregate)), "sk", AttributeValue.fromS(SK));
+        return Map.of(Attributes.PK, AttributeValue.fromS(pk(projection, aggregate)), Attributes.SK, AttributeValue.fromS(SK));
     }
 
     /** {@code PROJ#<projection>#<aggregate pk>}. */
@@ -112,7 +113,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
             return 0;
         }
         AttributeValue v = r.item().get("version");
-        String pk = key.get("pk").s();
+        String pk = key.get(Attributes.PK).s();
         if (v == null || v.n() == null) {
             throw new CorruptItemException(pk, SK, "version: not a number");
         }
@@ -146,7 +147,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
                     .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(prefix), ":sk", AttributeValue.fromS(SK)))
                     .projectionExpression("pk, sk")
                     .consistentRead(true)).items()) {
-                client.deleteItem(d -> d.tableName(tableName).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
+                client.deleteItem(d -> d.tableName(tableName).key(Map.of(Attributes.PK, item.get(Attributes.PK), Attributes.SK, item.get(Attributes.SK))));
                 deleted++;
             }
         } catch (SdkException e) {
@@ -215,7 +216,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         if (expectedVersion < 0 || newVersion <= expectedVersion) {
             throw new InvalidInputException("newVersion", newVersion + " is not after " + expectedVersion);
         }
-        Map<String, String> names = Map.of("#v", "version", "#t", "itemType", "#u", "updatedAt", "#p", "projection");
+        Map<String, String> names = Map.of("#v", "version", "#t", Attributes.ITEM_TYPE, "#u", "updatedAt", "#p", "projection");
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":new", AttributeValue.fromN(Long.toString(newVersion)));
         values.put(":type", AttributeValue.fromS(ITEM_TYPE));

@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.scan;
 
+import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -96,8 +97,8 @@ public final class DynamoDbScanSource implements ScanSource {
         Map<String, AttributeValue> values = new HashMap<>();
         if (filter.eventsOnly()) {
             clauses.add("#it = :event");
-            names.put("#it", "itemType");
-            values.put(":event", AttributeValue.fromS(EventJson.ITEM_TYPE_EVENT));
+            names.put("#it", Attributes.ITEM_TYPE);
+            values.put(":event", AttributeValue.fromS(Attributes.ITEM_TYPE_EVENT));
         }
         if (!filter.eventTypes().isEmpty() && filter.eventTypes().size() <= MAX_IN) {
             List<String> refs = new ArrayList<>();
@@ -129,10 +130,10 @@ public final class DynamoDbScanSource implements ScanSource {
         } catch (InvalidInputException e) {
             throw new InvalidInputException("cursor", "not a cursor of this scan");
         }
-        if (!o.isObject() || !o.path("pk").isTextual() || !o.path("sk").isTextual()) {
+        if (!o.isObject() || !o.path(Attributes.PK).isTextual() || !o.path(Attributes.SK).isTextual()) {
             throw new InvalidInputException("cursor", "not a cursor of this scan");
         }
-        return Map.of("pk", AttributeValue.fromS(o.get("pk").textValue()), "sk", AttributeValue.fromS(o.get("sk").textValue()));
+        return Map.of(Attributes.PK, AttributeValue.fromS(o.get(Attributes.PK).textValue()), Attributes.SK, AttributeValue.fromS(o.get(Attributes.SK).textValue()));
     }
 
     /** Builds a {@link DynamoDbScanSource}; client and table name are required. */

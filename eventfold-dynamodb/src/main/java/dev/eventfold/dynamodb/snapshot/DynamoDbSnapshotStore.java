@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.snapshot;
 
+import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.aggregate.Snapshot;
@@ -78,9 +79,9 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
     public void save(Snapshot snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
         ObjectNode item = EventJson.mapper().createObjectNode();
-        item.put("pk", snapshot.aggregate().pk());
-        item.put("sk", snapshot.sk());
-        item.put("itemType", Snapshot.ITEM_TYPE);
+        item.put(Attributes.PK, snapshot.aggregate().pk());
+        item.put(Attributes.SK, snapshot.sk());
+        item.put(Attributes.ITEM_TYPE, Snapshot.ITEM_TYPE);
         item.put("aggregateType", snapshot.aggregate().aggregateType());
         item.put("aggregateId", snapshot.aggregate().aggregateId());
         item.put("version", snapshot.version());
@@ -122,7 +123,7 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
     }
 
     private static Snapshot fromItem(AggregateRef aggregate, ObjectNode item) {
-        String sk = item.path("sk").asText();
+        String sk = item.path(Attributes.SK).asText();
         try {
             long version = item.path("version").isIntegralNumber() ? item.get("version").longValue()
                     : Keys.versionOf(Keys.EVENT_SK_PREFIX + sk.substring(Snapshot.SK_PREFIX.length()));

@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.replay;
 
+import dev.eventfold.spi.wire.EventItems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,7 +80,7 @@ class ReplayOnDynamoDbTest {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {
                 entries.add(SendMessageBatchRequestEntry.builder().id("m" + i)
-                        .messageBody(EventJson.toMessageBody(events.get(i))).build());
+                        .messageBody(EventItems.toMessageBody(events.get(i))).build());
             }
             SendMessageBatchResponse r = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
             List<ReplaySink.Failure> failures = new ArrayList<>();
@@ -147,7 +148,7 @@ class ReplayOnDynamoDbTest {
         List<JsonNode> bodies = receivedBodies();
         assertThat(bodies).extracting(b -> b.get("eventId").asText()).containsExactlyInAnyOrder("a-2", "a-3", "c-2", "c-3");
         assertThat(bodies).allSatisfy(b -> assertThat(b.get("meta").get("replay").booleanValue()).isTrue());
-        assertThat(bodies).extracting(b -> EventJson.fromJson(b)).extracting(EventRecord::version).containsOnly(2L, 3L);
+        assertThat(bodies).extracting(b -> EventItems.fromJson(b)).extracting(EventRecord::version).containsOnly(2L, 3L);
     }
 
     /** The SQS sink, but refusing the whole batch that holds {@code failOn}, the first time only. */
