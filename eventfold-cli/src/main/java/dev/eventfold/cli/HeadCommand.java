@@ -4,7 +4,6 @@ import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.json.EventJson;
-import dev.eventfold.integrity.InMemoryItems;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

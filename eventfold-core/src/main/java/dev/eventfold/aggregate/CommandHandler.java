@@ -2,6 +2,8 @@ package dev.eventfold.aggregate;
 
 import dev.eventfold.aggregate.internal.CommandEventIds;
 import dev.eventfold.context.EventContext;
+import dev.eventfold.core.EventMetadata;
+import dev.eventfold.internal.StorablePayloads;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.AppendResult;
 import dev.eventfold.core.ConcurrencyConflictException;
@@ -188,18 +190,17 @@ public final class CommandHandler<C, S> {
         List<NewEvent> out = new ArrayList<>(decided.size());
         for (int i = 0; i < decided.size(); i++) {
             DecidedEvent d = decided.get(i);
-            out.add(NewEvent.builder()
-                    .eventId(CommandEventIds.of(aggregate, commandId, i))
+            int index = i;
+            EventMetadata metadata = EventMetadata.builder().tenantId(d.tenantId()).build().orElse(ctx.metadata());
+            out.add(StorablePayloads.trusting(d.storablePayload(), () -> NewEvent.builder()
+                    .eventId(CommandEventIds.of(aggregate, commandId, index))
                     .eventType(d.eventType())
                     .schemaVersion(d.schemaVersion())
-                    .payload(d.payload())
+                    .payload(d.storablePayload())
                     .source(source)
-                    .tenantId(d.tenantId() != null ? d.tenantId() : ctx.tenantId())
-                    .correlationId(ctx.correlationId())
-                    .causationId(ctx.causationId())
-                    .actorId(ctx.actorId())
+                    .metadata(metadata)
                     .occurredAt(occurredAt)
-                    .build());
+                    .build()));
         }
         return out;
     }

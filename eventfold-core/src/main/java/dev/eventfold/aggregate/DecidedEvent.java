@@ -1,7 +1,6 @@
 package dev.eventfold.aggregate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.json.EventJson;
 
@@ -15,11 +14,21 @@ import dev.eventfold.core.json.EventJson;
 public record DecidedEvent(String eventType, JsonNode payload, int schemaVersion, String tenantId) {
     public DecidedEvent {
         eventType = Keys.requireNonBlank("eventType", eventType);
-        if (schemaVersion < 1) {
-            throw new InvalidInputException("schemaVersion", "must be at least 1, was " + schemaVersion);
-        }
+        Keys.requireSchemaVersion(schemaVersion);
         payload = payload == null ? EventJson.toPayload(null) : payload;
-        EventJson.requireStorable("payload", payload);
+        // A private storable copy, validated once: the command handler hands it to its NewEvent.
+        payload = EventJson.storable("payload", payload);
+    }
+
+    /** The payload (a copy: the decided event's own stays as validated). */
+    @Override
+    public JsonNode payload() {
+        return payload.deepCopy();
+    }
+
+    /** The validated payload itself, for the command handler. */
+    JsonNode storablePayload() {
+        return payload;
     }
 
     /** An event of schema version 1; {@code payload} is any value Jackson maps to JSON. */

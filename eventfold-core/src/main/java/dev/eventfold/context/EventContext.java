@@ -1,5 +1,6 @@
 package dev.eventfold.context;
 
+import dev.eventfold.core.EventMetadata;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
@@ -20,46 +21,60 @@ import java.util.function.Supplier;
  *     dispatcher.dispatch(...));   // the event gets correlationId corr-1 and actorId user-9
  * }</pre>
  */
-public record EventContext(String correlationId, String causationId, String actorId, String tenantId) {
-    public static final EventContext EMPTY = new EventContext(null, null, null, null);
+public record EventContext(EventMetadata metadata) {
+    public static final EventContext EMPTY = new EventContext(EventMetadata.NONE);
 
     private static final ThreadLocal<EventContext> CURRENT = ThreadLocal.withInitial(() -> EMPTY);
 
     public EventContext {
-        correlationId = blankToNull(correlationId);
-        causationId = blankToNull(causationId);
-        actorId = blankToNull(actorId);
-        tenantId = blankToNull(tenantId);
+        metadata = metadata == null ? EventMetadata.NONE : metadata;
+    }
+
+    /** The context of these fields; blank ones stay empty. */
+    public EventContext(String correlationId, String causationId, String actorId, String tenantId) {
+        this(new EventMetadata(tenantId, correlationId, causationId, actorId));
+    }
+
+    public String correlationId() {
+        return metadata.correlationId();
+    }
+
+    public String causationId() {
+        return metadata.causationId();
+    }
+
+    public String actorId() {
+        return metadata.actorId();
+    }
+
+    public String tenantId() {
+        return metadata.tenantId();
     }
 
     public boolean isEmpty() {
-        return correlationId == null && causationId == null && actorId == null && tenantId == null;
+        return metadata.isEmpty();
     }
 
     /** This context with every field that {@code other} sets replaced by the value of {@code other}. */
     public EventContext mergedWith(EventContext other) {
         Objects.requireNonNull(other, "other");
-        return new EventContext(
-                other.correlationId != null ? other.correlationId : correlationId,
-                other.causationId != null ? other.causationId : causationId,
-                other.actorId != null ? other.actorId : actorId,
-                other.tenantId != null ? other.tenantId : tenantId);
+        return new EventContext(other.metadata.orElse(metadata));
     }
 
     public EventContext withCorrelationId(String v) {
-        return new EventContext(v, causationId, actorId, tenantId);
+        return new EventContext(metadata.withCorrelationId(v));
     }
 
     public EventContext withCausationId(String v) {
-        return new EventContext(correlationId, v, actorId, tenantId);
+        return new EventContext(metadata.withCausationId(v));
     }
 
     public EventContext withActorId(String v) {
-        return new EventContext(correlationId, causationId, v, tenantId);
+        return new EventContext(metadata.withActorId(v));
     }
 
     public EventContext withTenantId(String v) {
-        return new EventContext(correlationId, causationId, actorId, v);
+        return new EventContext(metadata.withTenantId(v));
     }
 
     public static Builder builder() {
@@ -147,42 +162,35 @@ public record EventContext(String correlationId, String causationId, String acto
         }
     }
 
-    private static String blankToNull(String v) {
-        return v == null || v.isBlank() ? null : v;
-    }
-
     /** Builds an {@link EventContext}; unset fields stay empty. */
     public static final class Builder {
-        private String correlationId;
-        private String causationId;
-        private String actorId;
-        private String tenantId;
+        private final EventMetadata.Builder metadata = EventMetadata.builder();
 
         private Builder() {
         }
 
         public Builder correlationId(String v) {
-            this.correlationId = v;
+            metadata.correlationId(v);
             return this;
         }
 
         public Builder causationId(String v) {
-            this.causationId = v;
+            metadata.causationId(v);
             return this;
         }
 
         public Builder actorId(String v) {
-            this.actorId = v;
+            metadata.actorId(v);
             return this;
         }
 
         public Builder tenantId(String v) {
-            this.tenantId = v;
+            metadata.tenantId(v);
             return this;
         }
 
         public EventContext build() {
-            return new EventContext(correlationId, causationId, actorId, tenantId);
+            return new EventContext(metadata.build());
         }
     }
 }

@@ -26,12 +26,9 @@ public record EventRecord(
         String eventId,
         String eventType,
         String source,
-        String tenantId,
         int schemaVersion,
         String occurredAt,
-        String correlationId,
-        String causationId,
-        String actorId,
+        EventMetadata metadata,
         JsonNode payload,
         EventMeta meta) {
 
@@ -42,16 +39,27 @@ public record EventRecord(
         eventId = Keys.requireNonBlank("eventId", eventId);
         eventType = Keys.requireNonBlank("eventType", eventType);
         source = Keys.optional(source);
-        tenantId = Keys.optional(tenantId);
-        if (schemaVersion < 1) {
-            throw new InvalidInputException("schemaVersion", "must be at least 1, was " + schemaVersion);
-        }
+        Keys.requireSchemaVersion(schemaVersion);
         occurredAt = Keys.optional(occurredAt);
-        correlationId = Keys.optional(correlationId);
-        causationId = Keys.optional(causationId);
-        actorId = Keys.optional(actorId);
+        metadata = metadata == null ? EventMetadata.NONE : metadata;
         payload = payload == null ? MissingNode.getInstance() : payload;
         meta = meta == null ? EventMeta.NONE : meta;
+    }
+
+    public String tenantId() {
+        return metadata.tenantId();
+    }
+
+    public String correlationId() {
+        return metadata.correlationId();
+    }
+
+    public String causationId() {
+        return metadata.causationId();
+    }
+
+    public String actorId() {
+        return metadata.actorId();
     }
 
     public AggregateRef aggregate() {
@@ -84,13 +92,13 @@ public record EventRecord(
     }
 
     public EventRecord withMeta(EventMeta newMeta) {
-        return new EventRecord(aggregateType, aggregateId, version, eventId, eventType, source, tenantId,
-                schemaVersion, occurredAt, correlationId, causationId, actorId, payload, newMeta);
+        return new EventRecord(aggregateType, aggregateId, version, eventId, eventType, source, schemaVersion,
+                occurredAt, metadata, payload, newMeta);
     }
 
     public EventRecord withPayload(int newSchemaVersion, JsonNode newPayload) {
-        return new EventRecord(aggregateType, aggregateId, version, eventId, eventType, source, tenantId,
-                newSchemaVersion, occurredAt, correlationId, causationId, actorId, newPayload, meta);
+        return new EventRecord(aggregateType, aggregateId, version, eventId, eventType, source, newSchemaVersion,
+                occurredAt, metadata, newPayload, meta);
     }
 
     public static Builder builder() {
@@ -99,9 +107,8 @@ public record EventRecord(
 
     public Builder toBuilder() {
         return new Builder().aggregate(aggregateType, aggregateId).version(version).eventId(eventId)
-                .eventType(eventType).source(source).tenantId(tenantId).schemaVersion(schemaVersion)
-                .occurredAt(occurredAt).correlationId(correlationId).causationId(causationId)
-                .actorId(actorId).payload(payload).meta(meta);
+                .eventType(eventType).source(source).schemaVersion(schemaVersion)
+                .occurredAt(occurredAt).metadata(metadata).payload(payload).meta(meta);
     }
 
     @Override
@@ -118,12 +125,9 @@ public record EventRecord(
         private String eventId;
         private String eventType;
         private String source;
-        private String tenantId;
         private int schemaVersion = 1;
         private String occurredAt;
-        private String correlationId;
-        private String causationId;
-        private String actorId;
+        private final EventMetadata.Builder metadata = EventMetadata.builder();
         private JsonNode payload;
         private EventMeta meta = EventMeta.NONE;
 
@@ -161,7 +165,7 @@ public record EventRecord(
         }
 
         public Builder tenantId(String v) {
-            this.tenantId = v;
+            metadata.tenantId(v);
             return this;
         }
 
@@ -181,17 +185,24 @@ public record EventRecord(
         }
 
         public Builder correlationId(String v) {
-            this.correlationId = v;
+            metadata.correlationId(v);
             return this;
         }
 
         public Builder causationId(String v) {
-            this.causationId = v;
+            metadata.causationId(v);
             return this;
         }
 
         public Builder actorId(String v) {
-            this.actorId = v;
+            metadata.actorId(v);
+            return this;
+        }
+
+        public Builder metadata(EventMetadata v) {
+            EventMetadata m = Objects.requireNonNullElse(v, EventMetadata.NONE);
+            metadata.tenantId(m.tenantId()).correlationId(m.correlationId()).causationId(m.causationId())
+                    .actorId(m.actorId());
             return this;
         }
 
@@ -206,8 +217,8 @@ public record EventRecord(
         }
 
         public EventRecord build() {
-            return new EventRecord(aggregateType, aggregateId, version, eventId, eventType, source, tenantId,
-                    schemaVersion, occurredAt, correlationId, causationId, actorId, payload, meta);
+            return new EventRecord(aggregateType, aggregateId, version, eventId, eventType, source, schemaVersion,
+                    occurredAt, metadata.build(), payload, meta);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.eventfold.spi.wire.Keys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.eventfold.core.json.EventJson;
+import dev.eventfold.internal.StorablePayloads;
 import java.time.Instant;
 
 /**
@@ -26,48 +27,53 @@ public record NewEvent(
         String eventId,
         String eventType,
         String source,
-        String tenantId,
         int schemaVersion,
         String occurredAt,
-        String correlationId,
-        String causationId,
-        String actorId,
+        EventMetadata metadata,
         JsonNode payload) {
 
     public NewEvent {
         eventId = Keys.requireNonBlank("eventId", eventId);
         eventType = Keys.requireNonBlank("eventType", eventType);
         source = Keys.optional(source);
-        tenantId = Keys.optional(tenantId);
-        if (tenantId != null) {
-            Keys.requireMaxBytes("tenantId", tenantId, Keys.MAX_TENANT_ID_BYTES);
-        }
-        if (schemaVersion < 1) {
-            throw new InvalidInputException("schemaVersion", "must be at least 1, was " + schemaVersion);
-        }
+        Keys.requireSchemaVersion(schemaVersion);
         occurredAt = Keys.optional(occurredAt);
         if (occurredAt != null) {
             // Stored as the wire format says (UTC, milliseconds), whatever ISO form the caller used.
             occurredAt = Timestamps.normalize("occurredAt", occurredAt);
         }
-        correlationId = Keys.optional(correlationId);
-        causationId = Keys.optional(causationId);
-        actorId = Keys.optional(actorId);
+        metadata = metadata == null ? EventMetadata.NONE : metadata;
         payload = payload == null ? MissingNode.getInstance() : payload;
-        // Validated into a private copy with numbers as DynamoDB keeps them.
-        payload = EventJson.storable("payload", payload);
+        // Validated into a private copy with numbers as DynamoDB keeps them, unless the payload is
+        // the copy an EventSpec or DecidedEvent already made of it (validated once per dispatch).
+        payload = StorablePayloads.isTrusted(payload) ? payload : EventJson.storable("payload", payload);
+    }
+
+    public String tenantId() {
+        return metadata.tenantId();
+    }
+
+    public String correlationId() {
+        return metadata.correlationId();
+    }
+
+    public String causationId() {
+        return metadata.causationId();
+    }
+
+    public String actorId() {
+        return metadata.actorId();
     }
 
     /** The stored form of this event at a version; {@code occurredAt} falls back to {@code now}. */
     public EventRecord toRecord(AggregateRef aggregate, long version, Instant now) {
         return new EventRecord(aggregate.aggregateType(), aggregate.aggregateId(), version, eventId, eventType,
-                source, tenantId, schemaVersion, occurredAt != null ? occurredAt : Timestamps.format(now),
-                correlationId, causationId, actorId, payload, EventMeta.NONE);
+                source, schemaVersion, occurredAt != null ? occurredAt : Timestamps.format(now), metadata, payload,
+                EventMeta.NONE);
     }
 
     public NewEvent withOccurredAt(String value) {
-        return new NewEvent(eventId, eventType, source, tenantId, schemaVersion, value, correlationId, causationId,
-                actorId, payload);
+        return new NewEvent(eventId, eventType, source, schemaVersion, value, metadata, payload);
     }
 
     public static Builder builder() {
@@ -75,9 +81,8 @@ public record NewEvent(
     }
 
     public Builder toBuilder() {
-        return new Builder().eventId(eventId).eventType(eventType).source(source).tenantId(tenantId)
-                .schemaVersion(schemaVersion).occurredAt(occurredAt).correlationId(correlationId)
-                .causationId(causationId).actorId(actorId).payload(payload);
+        return new Builder().eventId(eventId).eventType(eventType).source(source)
+                .schemaVersion(schemaVersion).occurredAt(occurredAt).metadata(metadata).payload(payload);
     }
 
     @Override
@@ -90,12 +95,9 @@ public record NewEvent(
         private String eventId;
         private String eventType;
         private String source;
-        private String tenantId;
         private int schemaVersion = 1;
         private String occurredAt;
-        private String correlationId;
-        private String causationId;
-        private String actorId;
+        private final EventMetadata.Builder metadata = EventMetadata.builder();
         private JsonNode payload;
 
         private Builder() {
@@ -117,7 +119,7 @@ public record NewEvent(
         }
 
         public Builder tenantId(String v) {
-            this.tenantId = v;
+            metadata.tenantId(v);
             return this;
         }
 
@@ -137,17 +139,24 @@ public record NewEvent(
         }
 
         public Builder correlationId(String v) {
-            this.correlationId = v;
+            metadata.correlationId(v);
             return this;
         }
 
         public Builder causationId(String v) {
-            this.causationId = v;
+            metadata.causationId(v);
             return this;
         }
 
         public Builder actorId(String v) {
-            this.actorId = v;
+            metadata.actorId(v);
+            return this;
+        }
+
+        public Builder metadata(EventMetadata v) {
+            EventMetadata m = java.util.Objects.requireNonNullElse(v, EventMetadata.NONE);
+            metadata.tenantId(m.tenantId()).correlationId(m.correlationId()).causationId(m.causationId())
+                    .actorId(m.actorId());
             return this;
         }
 
@@ -163,8 +172,7 @@ public record NewEvent(
         }
 
         public NewEvent build() {
-            return new NewEvent(eventId, eventType, source, tenantId, schemaVersion, occurredAt, correlationId,
-                    causationId, actorId, payload);
+            return new NewEvent(eventId, eventType, source, schemaVersion, occurredAt, metadata.build(), payload);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.eventfold.dispatch;
 
 import dev.eventfold.context.EventContext;
+import dev.eventfold.internal.StorablePayloads;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.AppendResult;
 import dev.eventfold.core.ConcurrencyConflictException;
@@ -297,18 +298,15 @@ public final class Dispatcher implements AutoCloseable {
 
     /** The event as stored: defaults filled, explicit fields first, then the context. */
     private NewEvent complete(EventSpec spec, EventContext context) {
-        return NewEvent.builder()
+        return StorablePayloads.trusting(spec.storablePayload(), () -> NewEvent.builder()
                 .eventId(spec.eventId() != null ? spec.eventId() : ids.newEventId())
                 .eventType(spec.eventType())
                 .source(spec.source())
-                .tenantId(firstNonNull(spec.tenantId(), context.tenantId()))
                 .schemaVersion(spec.schemaVersion())
                 .occurredAt(spec.occurredAt() != null ? spec.occurredAt() : Timestamps.format(clock.instant()))
-                .correlationId(firstNonNull(spec.correlationId(), context.correlationId()))
-                .causationId(firstNonNull(spec.causationId(), context.causationId()))
-                .actorId(firstNonNull(spec.actorId(), context.actorId()))
-                .payload(spec.payload())
-                .build();
+                .metadata(spec.metadata().orElse(context.metadata()))
+                .payload(spec.storablePayload())
+                .build());
     }
 
     /**
@@ -529,10 +527,6 @@ public final class Dispatcher implements AutoCloseable {
 
     OptionalLong cachedVersion(AggregateRef aggregate) {
         return versions.get(aggregate.pk());
-    }
-
-    private static String firstNonNull(String a, String b) {
-        return a != null ? a : b;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.eventfold.dispatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.EventMetadata;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.spi.wire.Timestamps;
@@ -38,14 +39,11 @@ public record EventSpec(
         String eventType,
         JsonNode payload,
         String source,
-        String tenantId,
         String eventId,
         String idempotencyKey,
         String occurredAt,
         int schemaVersion,
-        String correlationId,
-        String causationId,
-        String actorId,
+        EventMetadata metadata,
         OptionalLong expectedVersion) {
 
     public EventSpec {
@@ -54,27 +52,50 @@ public record EventSpec(
         }
         eventType = Keys.requireNonBlank("eventType", eventType);
         payload = payload == null ? MissingNode.getInstance() : payload;
-        EventJson.requireStorable("payload", payload);
-        source = blankToNull(source);
-        tenantId = blankToNull(tenantId);
+        // A private storable copy, validated here once: the dispatch hands this very copy to its NewEvent.
+        payload = EventJson.storable("payload", payload);
+        source = Keys.optional(source);
         eventId = requireNullOrNonBlank("eventId", eventId);
         idempotencyKey = requireNullOrNonBlank("idempotencyKey", idempotencyKey);
-        occurredAt = blankToNull(occurredAt);
+        occurredAt = Keys.optional(occurredAt);
         if (occurredAt != null) {
-            Timestamps.requireIso("occurredAt", occurredAt);
+            occurredAt = Timestamps.normalize("occurredAt", occurredAt);
         }
-        if (schemaVersion < 1) {
-            throw new InvalidInputException("schemaVersion", "must be at least 1, was " + schemaVersion);
-        }
-        correlationId = blankToNull(correlationId);
-        causationId = blankToNull(causationId);
-        actorId = blankToNull(actorId);
+        Keys.requireSchemaVersion(schemaVersion);
+        metadata = metadata == null ? EventMetadata.NONE : metadata;
         expectedVersion = expectedVersion == null ? OptionalLong.empty() : expectedVersion;
         if (expectedVersion.isPresent()
                 && (expectedVersion.getAsLong() < 0 || expectedVersion.getAsLong() >= Keys.MAX_VERSION)) {
             throw new InvalidInputException("expectedVersion", expectedVersion.getAsLong() + " is outside 0.."
                     + (Keys.MAX_VERSION - 1));
         }
+    }
+
+    /** The payload (a copy: the spec's own stays as validated). */
+    @Override
+    public JsonNode payload() {
+        return payload.deepCopy();
+    }
+
+    /** The validated payload itself, for the dispatcher to hand to its {@code NewEvent} unchanged. */
+    JsonNode storablePayload() {
+        return payload;
+    }
+
+    public String tenantId() {
+        return metadata.tenantId();
+    }
+
+    public String correlationId() {
+        return metadata.correlationId();
+    }
+
+    public String causationId() {
+        return metadata.causationId();
+    }
+
+    public String actorId() {
+        return metadata.actorId();
     }
 
     /** The minimal event: aggregate, type and payload (any value Jackson turns into JSON, or null). */
@@ -88,8 +109,8 @@ public record EventSpec(
 
     public Builder toBuilder() {
         Builder b = new Builder().aggregate(aggregate).eventType(eventType).payload(payload).source(source)
-                .tenantId(tenantId).eventId(eventId).idempotencyKey(idempotencyKey).occurredAt(occurredAt)
-                .schemaVersion(schemaVersion).correlationId(correlationId).causationId(causationId).actorId(actorId);
+                .eventId(eventId).idempotencyKey(idempotencyKey).occurredAt(occurredAt)
+                .schemaVersion(schemaVersion).metadata(metadata);
         b.expectedVersion = expectedVersion;
         return b;
     }
@@ -98,10 +119,6 @@ public record EventSpec(
     public String toString() {
         // No payload: specs end up in logs and exception messages.
         return "EventSpec[" + aggregate + " " + eventType + (eventId != null ? " " + eventId : "") + "]";
-    }
-
-    private static String blankToNull(String v) {
-        return v == null || v.isBlank() ? null : v;
     }
 
     private static String requireNullOrNonBlank(String field, String v) {
@@ -119,14 +136,11 @@ public record EventSpec(
         private String eventType;
         private JsonNode payload;
         private String source;
-        private String tenantId;
         private String eventId;
         private String idempotencyKey;
         private String occurredAt;
         private int schemaVersion = 1;
-        private String correlationId;
-        private String causationId;
-        private String actorId;
+        private final EventMetadata.Builder metadata = EventMetadata.builder();
         private OptionalLong expectedVersion = OptionalLong.empty();
 
         private Builder() {
@@ -168,7 +182,7 @@ public record EventSpec(
         }
 
         public Builder tenantId(String v) {
-            this.tenantId = v;
+            metadata.tenantId(v);
             return this;
         }
 
@@ -198,17 +212,25 @@ public record EventSpec(
         }
 
         public Builder correlationId(String v) {
-            this.correlationId = v;
+            metadata.correlationId(v);
             return this;
         }
 
         public Builder causationId(String v) {
-            this.causationId = v;
+            metadata.causationId(v);
             return this;
         }
 
         public Builder actorId(String v) {
-            this.actorId = v;
+            metadata.actorId(v);
+            return this;
+        }
+
+        /** Tenant, correlation, causation and actor at once (replacing any set before). */
+        public Builder metadata(EventMetadata v) {
+            EventMetadata m = java.util.Objects.requireNonNullElse(v, EventMetadata.NONE);
+            metadata.tenantId(m.tenantId()).correlationId(m.correlationId()).causationId(m.causationId())
+                    .actorId(m.actorId());
             return this;
         }
 
@@ -226,8 +248,8 @@ public record EventSpec(
 
         public EventSpec build() {
             AggregateRef ref = aggregate != null ? aggregate : new AggregateRef(aggregateType, aggregateId);
-            return new EventSpec(ref, eventType, payload, source, tenantId, eventId, idempotencyKey, occurredAt,
-                    schemaVersion, correlationId, causationId, actorId, expectedVersion);
+            return new EventSpec(ref, eventType, payload, source, eventId, idempotencyKey, occurredAt,
+                    schemaVersion, metadata.build(), expectedVersion);
         }
     }
 }

@@ -1,16 +1,13 @@
 package dev.eventfold.fanout;
 
 import dev.eventfold.internal.Utf8;
-import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.fanout.internal.EventSources;
 import dev.eventfold.fanout.internal.EntryIds;
 import dev.eventfold.fanout.internal.FifoIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventfold.spi.wire.DynamoItemSize;
 import dev.eventfold.core.json.EventJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,13 +1,9 @@
 package dev.eventfold.integrity;
 
-import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.spi.wire.EventItems;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
-import dev.eventfold.spi.wire.Keys;
-import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.InMemoryEventStore;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -200,8 +200,7 @@ public final class EventListener implements AutoCloseable {
                 }
             }
         }
-        EventContext context = new EventContext(event.correlationId(), event.eventId(), event.actorId(),
-                event.tenantId());
+        EventContext context = new EventContext(event.metadata().withCausationId(event.eventId()));
         EventRecord delivered = event;
         try {
             EventContext.callWith(context, () -> {

@@ -13,7 +13,6 @@ import dev.eventfold.core.Page;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;

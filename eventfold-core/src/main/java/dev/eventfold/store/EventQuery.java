@@ -1,6 +1,5 @@
 package dev.eventfold.store;
 
-import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;

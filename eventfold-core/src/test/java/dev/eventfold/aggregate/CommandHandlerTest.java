@@ -17,7 +17,6 @@ import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.NewEvent;
-import dev.eventfold.core.Page;
 import dev.eventfold.store.AppendRequest;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;

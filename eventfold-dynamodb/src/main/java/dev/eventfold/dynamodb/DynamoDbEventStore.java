@@ -1,17 +1,14 @@
 package dev.eventfold.dynamodb;
 
 import dev.eventfold.spi.wire.Attributes;
-import dev.eventfold.spi.wire.EventItems;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
+import dev.eventfold.dynamodb.internal.AppendTransaction;
 import dev.eventfold.dynamodb.internal.AttributeValues;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.AppendResult;
-import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.CorruptItemException;
 import dev.eventfold.core.EventRecord;
-import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Page;
@@ -28,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +36,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The {@link EventStore} on the shared DynamoDB table, item for item as the TypeScript runtime
@@ -71,16 +64,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEventStore.class);
-    private static final String HEAD_CONDITION_NEW = "attribute_not_exists(currentVersion)";
-    private static final String HEAD_CONDITION_NEXT =
-            "currentVersion = :expected AND (attribute_not_exists(lastIdemKey) OR lastIdemKey <> :idem)";
-    private static final String HEAD_UPDATE = "SET currentVersion = :next, lastEventId = :eid, lastIdemKey = :idem, "
-            + "updatedAt = :now, itemType = :itemType, "
-            + "aggregateId = if_not_exists(aggregateId, :aid), aggregateType = if_not_exists(aggregateType, :atype)";
     private static final int TENANT_QUERY_PAGE = 100;
-    /** Cancellation reason codes that mean "too much load": retryable, never a conflict. */
-    private static final java.util.Set<String> THROTTLING_REASONS =
-            java.util.Set.of("ThrottlingError", "ProvisionedThroughputExceeded", "RequestLimitExceeded", "Throttling");
 
     private final Supplier<DynamoDbClient> client;
     private final String tableName;
@@ -89,6 +73,22 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     private final boolean idempotencyRecords;
     private final Duration idempotencyRetention;
     private final boolean ownsClient;
+    private final AppendTransaction.Reads lookups = new AppendTransaction.Reads() {
+        @Override
+        public Map<String, AttributeValue> item(String pk, String sk) {
+            return get("GetItem", pk, sk, null).item();
+        }
+
+        @Override
+        public Optional<AggregateHead> head(AggregateRef aggregate) {
+            return getHead(aggregate);
+        }
+
+        @Override
+        public Optional<String> eventIdAt(AggregateRef aggregate, long version) {
+            return DynamoDbEventStore.this.eventIdAt(aggregate, version);
+        }
+    };
 
     private DynamoDbEventStore(Builder b) {
         this.client = b.client;
@@ -124,133 +124,15 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     @Override
     public AppendResult append(AppendRequest request) {
         PreparedAppend prepared = PreparedAppend.of(request, clock.instant(), idempotencyRetention);
-        AggregateRef aggregate = request.aggregate();
-        String pk = aggregate.pk();
-
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":next", n(request.lastVersion()));
-        values.put(":eid", s(request.lastEvent().eventId()));
-        values.put(":idem", s(request.idempotencyKey()));
-        values.put(":now", s(prepared.updatedAt()));
-        values.put(":itemType", s(Attributes.ITEM_TYPE_HEAD));
-        values.put(":aid", s(aggregate.aggregateId()));
-        values.put(":atype", s(aggregate.aggregateType()));
-        String condition;
-        if (request.expectedVersion() == 0) {
-            condition = HEAD_CONDITION_NEW;
-        } else {
-            condition = HEAD_CONDITION_NEXT;
-            values.put(":expected", n(request.expectedVersion()));
-        }
-        List<TransactWriteItem> actions = new ArrayList<>(prepared.items().size() + 2);
-        actions.add(TransactWriteItem.builder().update(Update.builder()
-                .tableName(tableName)
-                .key(Map.of(Attributes.PK, s(pk), Attributes.SK, s(Keys.HEAD_SK)))
-                .updateExpression(HEAD_UPDATE)
-                .conditionExpression(condition)
-                .expressionAttributeValues(values)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build()).build());
-        for (ObjectNode item : prepared.items()) {
-            Put.Builder put = Put.builder()
-                    .tableName(tableName)
-                    .item(AttributeValues.fromJson(item))
-                    .conditionExpression("attribute_not_exists(pk)");
-            if (actions.size() == 1) {
-                // The event already at the first claimed version comes back with a conflict, so
-                // recognising a repeat of this append needs no second request.
-                put.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
-            }
-            actions.add(TransactWriteItem.builder().put(put.build()).build());
-        }
-        if (idempotencyRecords) {
-            // The record of this append under IDEM#<key>: a later append with the key finds it,
-            // whatever was appended in between (ADR 0001).
-            actions.add(TransactWriteItem.builder().put(Put.builder()
-                    .tableName(tableName)
-                    .item(AttributeValues.fromJson(prepared.idempotencyRecord()))
-                    .conditionExpression("attribute_not_exists(pk)")
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build()).build());
-        }
+        AppendTransaction transaction = new AppendTransaction(tableName, prepared, idempotencyRecords);
         try {
-            client.get().transactWriteItems(b -> b.transactItems(actions));
+            client.get().transactWriteItems(b -> b.transactItems(transaction.actions()));
             return prepared.result(false);
         } catch (TransactionCanceledException e) {
-            return resolveCancelled(prepared, e);
+            return transaction.resolveCancelled(e, lookups);
         } catch (SdkException e) {
             throw DynamoErrors.translate("TransactWriteItems", true, e);
         }
-    }
-
-    /**
-     * A cancelled append: a repeat of one that landed, a reuse of its key, a conflict, or a failure
-     * of the service. Every cancellation reason is looked at, in the order of the actions: head,
-     * events, idempotency record.
-     */
-    private AppendResult resolveCancelled(PreparedAppend prepared, TransactionCanceledException e) {
-        AppendRequest request = prepared.request();
-        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-        boolean conflict = false;
-        for (CancellationReason r : reasons) {
-            String code = r.code() == null ? "None" : r.code();
-            if (THROTTLING_REASONS.contains(code)) {
-                throw new EventStoreException("TransactWriteItems", EventStoreException.Kind.THROTTLED, code, e);
-            }
-            if ("TransactionConflict".equals(code)) {
-                conflict = true; // another transaction was writing one of these items at the same moment
-            } else if (!"None".equals(code) && !"ConditionalCheckFailed".equals(code)) {
-                throw new EventStoreException("TransactWriteItems", EventStoreException.Kind.REJECTED, code, e);
-            }
-        }
-        int recordIndex = 1 + request.events().size();
-        CancellationReason record = idempotencyRecords && reasons.size() > recordIndex ? reasons.get(recordIndex) : null;
-        if (record != null && "ConditionalCheckFailed".equals(record.code())) {
-            Map<String, AttributeValue> earlier = record.hasItem() && !record.item().isEmpty() ? record.item()
-                    : get("GetItem", request.aggregate().pk(), Keys.idempotencySk(request.idempotencyKey()), null).item();
-            LOG.debug("append to {} with idempotency key already recorded: not written again", request.aggregate());
-            return prepared.repeatOf(AttributeValues.toJson(earlier));
-        }
-        if (conflict) {
-            throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(), OptionalLong.empty());
-        }
-        CancellationReason headReason = reasons.isEmpty() ? null : reasons.get(0);
-        boolean headFailed = headReason == null || "ConditionalCheckFailed".equals(headReason.code());
-        Optional<AggregateHead> head = headReason != null && headReason.hasItem() && !headReason.item().isEmpty()
-                ? Optional.of(parseHead(request.aggregate().pk(), headReason.item()))
-                : getHead(request.aggregate()); // the service did not return the old head
-        long actual = head.map(AggregateHead::currentVersion).orElse(0L);
-        if (!headFailed) {
-            // The head was where this append expected it, yet an event item already sits at a
-            // version the head has not reached: written outside the head's protection.
-            long version = request.firstVersion();
-            for (int i = 1; i < reasons.size() && i <= request.events().size(); i++) {
-                if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
-                    version = request.expectedVersion() + i;
-                    break;
-                }
-            }
-            throw new CorruptItemException(request.aggregate().pk(), Keys.eventSk(version),
-                    "an event item exists at a version its head (" + actual + ") has not reached");
-        }
-        Optional<AppendResult> onHead = head.flatMap(prepared::repeatOf);
-        if (onHead.isPresent()) {
-            LOG.debug("append to {} with idempotency key already on the head: not written again", request.aggregate());
-            return onHead.get();
-        }
-        if (actual > request.expectedVersion()) {
-            // The versions this append claimed are taken: by this very append, if an earlier try landed?
-            CancellationReason firstEvent = reasons.size() > 1 ? reasons.get(1) : null;
-            Optional<String> claimed = firstEvent != null && firstEvent.hasItem() && firstEvent.item().containsKey("eventId")
-                    ? Optional.ofNullable(firstEvent.item().get("eventId").s())
-                    : eventIdAt(request.aggregate(), request.firstVersion());
-            if (claimed.isPresent() && claimed.get().equals(request.firstEvent().eventId())) {
-                LOG.debug("append to {} at {} had already landed: not written again", request.aggregate(),
-                        request.firstVersion());
-                return prepared.result(true);
-            }
-        }
-        throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(), OptionalLong.of(actual));
     }
 
     @Override
@@ -268,22 +150,22 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     }
 
     private Optional<String> eventIdAt(AggregateRef aggregate, long version) {
-        GetItemResponse r = get("GetItem", aggregate.pk(), Keys.eventSk(version), "eventId");
-        AttributeValue id = r.hasItem() ? r.item().get("eventId") : null;
+        GetItemResponse r = get("GetItem", aggregate.pk(), Keys.eventSk(version), Attributes.EVENT_ID);
+        AttributeValue id = r.hasItem() ? r.item().get(Attributes.EVENT_ID) : null;
         return id == null || id.s() == null ? Optional.empty() : Optional.of(id.s());
     }
 
     @Override
     public Optional<AggregateHead> getHead(AggregateRef aggregate) {
         GetItemResponse r = get("GetItem", aggregate.pk(), Keys.HEAD_SK, null);
-        return r.hasItem() && !r.item().isEmpty() ? Optional.of(parseHead(aggregate.pk(), r.item())) : Optional.empty();
+        return r.hasItem() && !r.item().isEmpty() ? Optional.of(AttributeValues.head(aggregate.pk(), r.item())) : Optional.empty();
     }
 
     @Override
     public Optional<EventRecord> getEvent(AggregateRef aggregate, long version) {
         Keys.requireVersion("version", version);
         GetItemResponse r = get("GetItem", aggregate.pk(), Keys.eventSk(version), null);
-        return r.hasItem() && !r.item().isEmpty() ? Optional.of(parseEvent(r.item())) : Optional.empty();
+        return r.hasItem() && !r.item().isEmpty() ? Optional.of(AttributeValues.event(r.item())) : Optional.empty();
     }
 
     @Override
@@ -317,7 +199,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
             if (query.hasLimit() && data.size() == query.limit()) {
                 return new Page<>(data, data.get(data.size() - 1).sk());
             }
-            data.add(parseEvent(item));
+            data.add(AttributeValues.event(item));
         }
         String cursor = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
                 ? r.lastEvaluatedKey().get(Attributes.SK).s() : null;
@@ -376,31 +258,13 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     private GetItemResponse get(String operation, String pk, String sk, String projection) {
         try {
             return client.get().getItem(b -> {
-                b.tableName(tableName).key(Map.of(Attributes.PK, s(pk), Attributes.SK, s(sk))).consistentRead(consistentReads);
+                b.tableName(tableName).key(AttributeValues.key(pk, sk)).consistentRead(consistentReads);
                 if (projection != null) {
                     b.projectionExpression(projection);
                 }
             });
         } catch (SdkException e) {
             throw DynamoErrors.translate(operation, false, e);
-        }
-    }
-
-    private static AggregateHead parseHead(String pk, Map<String, AttributeValue> item) {
-        try {
-            return EventItems.headFromJson(AttributeValues.toJson(item));
-        } catch (InvalidInputException e) {
-            throw new CorruptItemException(pk, Keys.HEAD_SK, e.getMessage());
-        }
-    }
-
-    static EventRecord parseEvent(Map<String, AttributeValue> item) {
-        try {
-            return EventItems.fromJson(AttributeValues.toJson(item));
-        } catch (InvalidInputException e) {
-            AttributeValue pk = item.get(Attributes.PK);
-            AttributeValue sk = item.get(Attributes.SK);
-            throw new CorruptItemException(pk == null ? null : pk.s(), sk == null ? null : sk.s(), e.getMessage());
         }
     }
 

@@ -111,15 +111,9 @@ public final class EventJson {
     }
 
     /**
-     * Refuses what the shared table cannot hold: binary or POJO nodes, NaN and infinities,
-     * numbers beyond DynamoDB's 38 digits or its exponent range, nesting beyond 32 levels.
-     */
-    public static void requireStorable(String field, JsonNode node) {
-        storable(field, node);
-    }
-
-    /**
-     * {@link #requireStorable} and a private deep copy in one pass: numbers as DynamoDB stores them
+     * Refuses what the shared table cannot hold (binary or POJO nodes, NaN and infinities, numbers
+     * beyond DynamoDB's 38 digits or its exponent range, nesting beyond 32 levels) and makes a
+     * private deep copy in the same pass: numbers as DynamoDB stores them
      * (whole numbers as integer nodes, others as decimals without trailing zeros, floats and doubles
      * by their shortest decimal form), so both stores read back the same digits and what the caller
      * holds can change without changing the event.

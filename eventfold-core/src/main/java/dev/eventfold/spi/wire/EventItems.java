@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventMeta;
+import dev.eventfold.core.EventMetadata;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.json.EventJson;
@@ -102,8 +103,9 @@ public final class EventItems {
         }
         return new EventRecord(aggregateType, aggregateId, version,
                 text(o, EVENT_ID, true), text(o, EVENT_TYPE, true), text(o, SOURCE, false),
-                text(o, TENANT_ID, false), (int) longValue(o, SCHEMA_VERSION, 1), text(o, OCCURRED_AT, false),
-                text(o, CORRELATION_ID, false), text(o, CAUSATION_ID, false), text(o, ACTOR_ID, false),
+                (int) longValue(o, SCHEMA_VERSION, 1), text(o, OCCURRED_AT, false),
+                new EventMetadata(text(o, TENANT_ID, false), text(o, CORRELATION_ID, false),
+                        text(o, CAUSATION_ID, false), text(o, ACTOR_ID, false)),
                 o.has(PAYLOAD) ? o.get(PAYLOAD) : MissingNode.getInstance(), meta(o.get(META)));
     }
 

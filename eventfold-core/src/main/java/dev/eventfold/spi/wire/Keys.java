@@ -95,6 +95,14 @@ public final class Keys {
         return t;
     }
 
+    /** {@code schemaVersion} counts payload shapes from 1. */
+    public static int requireSchemaVersion(int schemaVersion) {
+        if (schemaVersion < 1) {
+            throw new InvalidInputException("schemaVersion", "must be at least 1, was " + schemaVersion);
+        }
+        return schemaVersion;
+    }
+
     public static String requireNonBlank(String field, String value) {
         if (value == null || value.isBlank()) {
             throw new InvalidInputException(field, "must not be blank");

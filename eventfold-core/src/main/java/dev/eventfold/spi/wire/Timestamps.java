@@ -30,14 +30,4 @@ public final class Timestamps {
             throw new InvalidInputException(field, "not an ISO-8601 timestamp: " + value);
         }
     }
-
-    /** Checks a caller-supplied timestamp; what other runtimes wrote is read leniently instead. */
-    public static String requireIso(String field, String value) {
-        try {
-            Instant.parse(value);
-            return value;
-        } catch (DateTimeParseException | NullPointerException e) {
-            throw new InvalidInputException(field, "not an ISO-8601 UTC timestamp: " + value);
-        }
-    }
 }

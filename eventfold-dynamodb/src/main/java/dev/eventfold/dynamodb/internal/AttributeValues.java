@@ -4,7 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventfold.core.AggregateHead;
+import dev.eventfold.core.CorruptItemException;
+import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.spi.wire.EventItems;
+import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.json.EventJson;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -27,6 +33,31 @@ public final class AttributeValues {
     private static final JsonNodeFactory NODES = EventJson.mapper().getNodeFactory();
 
     private AttributeValues() {
+    }
+
+    /** The key of an item of the shared table. */
+    public static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(Attributes.PK, AttributeValue.fromS(pk), Attributes.SK, AttributeValue.fromS(sk));
+    }
+
+    /** A head item read from the table; a malformed one is a {@link CorruptItemException}. */
+    public static AggregateHead head(String pk, Map<String, AttributeValue> item) {
+        try {
+            return EventItems.headFromJson(toJson(item));
+        } catch (InvalidInputException e) {
+            throw new CorruptItemException(pk, Keys.HEAD_SK, e.getMessage());
+        }
+    }
+
+    /** An event item read from the table; a malformed one is a {@link CorruptItemException} naming its key. */
+    public static EventRecord event(Map<String, AttributeValue> item) {
+        try {
+            return EventItems.fromJson(toJson(item));
+        } catch (InvalidInputException e) {
+            AttributeValue pk = item.get(Attributes.PK);
+            AttributeValue sk = item.get(Attributes.SK);
+            throw new CorruptItemException(pk == null ? null : pk.s(), sk == null ? null : sk.s(), e.getMessage());
+        }
     }
 
     public static ObjectNode toJson(Map<String, AttributeValue> item) {
