@@ -42,13 +42,17 @@ public final class InMemoryScanSource implements ScanSource {
         List<ObjectNode> items = InMemoryItems.of(store)
                 .filter(i -> Math.floorMod(i.path("pk").asText().hashCode(), totalSegments) == segment)
                 .filter(i -> !filter.eventsOnly() || "event".equals(i.path("itemType").asText(null)))
-                .filter(i -> filter.eventTypes().isEmpty() || filter.eventTypes().contains(i.path("eventType").asText(null)))
+                .filter(i -> filter.eventTypes().isEmpty()
+                        || i.path("eventType").isTextual() && filter.eventTypes().contains(i.get("eventType").textValue()))
                 .sorted(Comparator.comparing((ObjectNode i) -> i.path("pk").asText()).thenComparing(i -> i.path("sk").asText()))
                 .toList();
         int from;
         try {
             from = cursor == null ? 0 : Integer.parseInt(cursor);
         } catch (NumberFormatException e) {
+            throw new InvalidInputException("cursor", "not a cursor of this source");
+        }
+        if (from < 0) {
             throw new InvalidInputException("cursor", "not a cursor of this source");
         }
         int to = Math.min(items.size(), from + pageSize);
