@@ -58,7 +58,7 @@ public final class InMemoryCheckpointStore implements TransactionalCheckpointSto
                                          long newVersion, List<Runnable> writes) {
         String key = key(projection, aggregate);
         Keys.requireVersion("newVersion", newVersion);
-        if (newVersion <= expectedVersion) {
+        if (expectedVersion < 0 || newVersion <= expectedVersion) {
             throw new InvalidInputException("newVersion", newVersion + " is not after " + expectedVersion);
         }
         if (versions.getOrDefault(key, 0L) != expectedVersion) {

@@ -44,13 +44,17 @@ public final class InMemoryScanSource implements ScanSource {
         List<ObjectNode> items = InMemoryItems.of(store)
                 .filter(i -> Math.floorMod(i.path(Attributes.PK).asText().hashCode(), totalSegments) == segment)
                 .filter(i -> !filter.eventsOnly() || EventItems.isEvent(i))
-                .filter(i -> filter.eventTypes().isEmpty() || filter.eventTypes().contains(i.path("eventType").asText(null)))
-                .sorted(Comparator.comparing((ObjectNode i) -> i.path(Attributes.PK).asText()).thenComparing(i -> i.path(Attributes.SK).asText()))
+                .filter(i -> filter.eventTypes().isEmpty() || hasType(i, filter))
+                .sorted(Comparator.comparing((ObjectNode i) -> i.path(Attributes.PK).asText())
+                        .thenComparing(i -> i.path(Attributes.SK).asText()))
                 .toList();
         int from;
         try {
             from = cursor == null ? 0 : Integer.parseInt(cursor);
         } catch (NumberFormatException e) {
+            throw new InvalidInputException("cursor", "not a cursor of this source");
+        }
+        if (from < 0) {
             throw new InvalidInputException("cursor", "not a cursor of this source");
         }
         int to = Math.min(items.size(), from + pageSize);
@@ -60,5 +64,11 @@ public final class InMemoryScanSource implements ScanSource {
     @Override
     public String describe() {
         return "in-memory store";
+    }
+
+    /** Heads have no event type: a type filter keeps only events of those types. */
+    private static boolean hasType(ObjectNode item, ScanFilter filter) {
+        String type = EventItems.textOrNull(item, Attributes.EVENT_TYPE);
+        return type != null && filter.eventTypes().contains(type);
     }
 }

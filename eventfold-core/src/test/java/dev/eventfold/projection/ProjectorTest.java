@@ -209,14 +209,5 @@ class ProjectorTest {
             assertThat(ran).containsExactly("plain");
             assertThat(checkpoints.lastApplied("p", a)).isZero();
         }
-
-        @Test
-        void checkpoints_are_kept_per_projection_and_aggregate() {
-            InMemoryCheckpointStore c = new InMemoryCheckpointStore();
-            c.advance("p1", a, 0, 3);
-            assertThat(c.lastApplied("p1", a)).isEqualTo(3);
-            assertThat(c.lastApplied("p2", a)).isZero();
-            assertThat(c.lastApplied("p1", b)).isZero();
-        }
     }
 }

@@ -116,17 +116,6 @@ class DynamoDbProjectionTest {
     @Nested
     class Checkpoints {
         @Test
-        void a_stale_transaction_writes_neither_the_read_model_nor_the_checkpoint() {
-            AggregateRef a = AggregateRef.of("wallet", "s-" + UUID.randomUUID());
-            EventRecord e1 = seed(a, 1).get(0);
-            checkpoints.advance("stale", a, 0, 1);
-            assertThatThrownBy(() -> checkpoints.advanceWith("stale", a, 0, 1, List.of(balanceUpdate("stale", e1))))
-                    .isInstanceOf(CheckpointConflictException.class);
-            assertThat(balanceRow("stale", a)).isEmpty();
-            assertThat(checkpoints.lastApplied("stale", a)).isEqualTo(1);
-        }
-
-        @Test
         void each_checkpoint_has_a_partition_of_its_own_keyed_by_projection_and_aggregate() {
             AggregateRef a = AggregateRef.of("wallet", "k-" + UUID.randomUUID());
             AggregateRef b = AggregateRef.of("wallet", "l-" + UUID.randomUUID());
