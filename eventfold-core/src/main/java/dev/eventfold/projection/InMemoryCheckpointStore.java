@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * A thread-safe {@link CheckpointStore} in memory. Its transactional form takes
@@ -61,8 +62,9 @@ public final class InMemoryCheckpointStore implements TransactionalCheckpointSto
         if (expectedVersion < 0 || newVersion <= expectedVersion) {
             throw new InvalidInputException("newVersion", newVersion + " is not after " + expectedVersion);
         }
-        if (versions.getOrDefault(key, 0L) != expectedVersion) {
-            throw new CheckpointConflictException(projection, aggregate, expectedVersion);
+        long actual = versions.getOrDefault(key, 0L);
+        if (actual != expectedVersion) {
+            throw new CheckpointConflictException(projection, aggregate, expectedVersion, OptionalLong.of(actual));
         }
         Deque<Runnable> done = new ArrayDeque<>(writes.size());
         for (Runnable w : writes) {

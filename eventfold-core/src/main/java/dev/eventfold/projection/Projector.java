@@ -10,6 +10,7 @@ import dev.eventfold.upcast.Upcasters;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,11 @@ import org.slf4j.LoggerFactory;
  * listener.on("Wallet.Funded", balances::handle);
  * }</pre>
  *
- * <p>For each delivered event: read the projection's checkpoint for its aggregate (the last
- * applied version); an event at or below it is a duplicate and is skipped; an event past the
+ * <p>For each delivered event: find the projection's checkpoint for its aggregate (the last
+ * applied version: read first with {@link Builder#handler}; with {@link Builder#transactional}
+ * the event is committed at the version before its own and the checkpoint's failed condition,
+ * returned by the store, says where it was, so an in-order delivery costs one request); an
+ * event at or below it is a duplicate and is skipped; an event past the
  * next version means some were not delivered yet: they are read from the event store and
  * applied first; then the event is applied and the checkpoint moved, conditionally on its
  * previous value. A {@link CheckpointConflictException} (another worker moved it) makes the
@@ -50,6 +54,7 @@ public final class Projector {
     private final CheckpointStore checkpoints;
     private final Step step;
     private final Upcasters upcasters;
+    private final boolean speculative;
 
     private Projector(Builder b) {
         this.name = b.name;
@@ -57,6 +62,7 @@ public final class Projector {
         this.checkpoints = b.checkpoints;
         this.step = b.step;
         this.upcasters = b.upcasters;
+        this.speculative = b.speculative;
     }
 
     public static Builder builder(String name, EventStore store) {
@@ -79,8 +85,14 @@ public final class Projector {
         CheckpointConflictException conflict = null;
         int applied = 0;
         int fromStore = 0;
-        for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-            long last = checkpoints.lastApplied(name, aggregate);
+        // Transactional: the checkpoint's condition is inside the transaction, so an in-order delivery
+        // needs no read: apply it as if the checkpoint were at the version before, and a conflict
+        // returns where the checkpoint really is (a duplicate, a gap, another worker).
+        OptionalLong known = speculative ? OptionalLong.of(delivered.version() - 1) : OptionalLong.empty();
+        int attempts = MAX_CONFLICTS + (speculative ? 1 : 0);
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            long last = known.isPresent() ? known.getAsLong() : checkpoints.lastApplied(name, aggregate);
+            known = OptionalLong.empty();
             if (delivered.version() <= last) {
                 return new ProjectionResult(aggregate, applied > 0 ? ProjectionResult.Outcome.APPLIED
                         : ProjectionResult.Outcome.ALREADY_APPLIED, applied, fromStore, last);
@@ -90,8 +102,9 @@ public final class Projector {
                 if (delivered.version() > last + 1) {
                     LOG.debug("projection {}: {} v{} arrived at checkpoint {}, reading the missing events",
                             name, aggregate, delivered.version(), last);
+                    // No limit: the store reads its largest pages (1 MB on DynamoDB).
                     try (Stream<EventRecord> missing = store.readEvents(EventQuery.of(aggregate).after(last)
-                            .through(delivered.version() - 1).limit(100))) {
+                            .through(delivered.version() - 1))) {
                         for (Iterator<EventRecord> it = missing.iterator(); it.hasNext(); ) {
                             EventRecord e = it.next();
                             if (e.version() != current + 1) {
@@ -113,6 +126,7 @@ public final class Projector {
                         delivered.version());
             } catch (CheckpointConflictException e) {
                 conflict = e;
+                known = e.actualVersion();
             }
         }
         throw conflict;
@@ -127,7 +141,7 @@ public final class Projector {
     public int catchUp(AggregateRef aggregate) {
         long last = checkpoints.lastApplied(name, aggregate);
         int applied = 0;
-        try (Stream<EventRecord> events = store.readEvents(EventQuery.of(aggregate).after(last).limit(100))) {
+        try (Stream<EventRecord> events = store.readEvents(EventQuery.of(aggregate).after(last))) {
             for (Iterator<EventRecord> it = events.iterator(); it.hasNext(); ) {
                 EventRecord e = it.next();
                 if (e.version() != last + 1) {
@@ -162,6 +176,7 @@ public final class Projector {
         private CheckpointStore checkpoints;
         private Step step;
         private Upcasters upcasters = Upcasters.none();
+        private boolean speculative;
 
         private Builder(String name, EventStore store) {
             this.name = Keys.requireNonBlank("name", name);
@@ -190,6 +205,9 @@ public final class Projector {
                 List<W> writes = Objects.requireNonNull(handler.writesFor(event), "writesFor returned null");
                 checkpointStore.advanceWith(projection, event.aggregate(), previous, event.version(), writes);
             };
+            // The writes are computed, not performed, before the checkpoint's condition is checked:
+            // a delivery can be tried at a guessed checkpoint without a read.
+            this.speculative = true;
             return this;
         }
 

@@ -18,12 +18,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -109,11 +111,15 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         } catch (SdkException e) {
             throw DynamoErrors.translate("GetItem", false, e);
         }
-        if (!r.hasItem() || r.item().isEmpty()) {
+        return versionOf(key.get(Attributes.PK).s(), r.hasItem() ? r.item() : Map.of());
+    }
+
+    /** The version of a checkpoint item; 0 for none. */
+    private static long versionOf(String pk, Map<String, AttributeValue> item) {
+        if (item.isEmpty()) {
             return 0;
         }
-        AttributeValue v = r.item().get("version");
-        String pk = key.get(Attributes.PK).s();
+        AttributeValue v = item.get(Attributes.VERSION);
         if (v == null || v.n() == null) {
             throw new CorruptItemException(pk, SK, "version: not a number");
         }
@@ -128,6 +134,17 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
             throw new CorruptItemException(pk, SK, "version: outside 0.." + Keys.MAX_VERSION);
         }
         return version;
+    }
+
+    /**
+     * The conflict of a failed checkpoint condition, with the version found when the service
+     * returned the item (ALL_OLD). No item returned can mean "none" or a service that returns
+     * none: the actual version is then unknown and the projector reads it.
+     */
+    private static CheckpointConflictException conflict(String projection, AggregateRef aggregate, long expected,
+                                                        Update u, Map<String, AttributeValue> found) {
+        return new CheckpointConflictException(projection, aggregate, expected, found.isEmpty() ? OptionalLong.empty()
+                : OptionalLong.of(versionOf(u.key().get(Attributes.PK).s(), found)));
     }
 
     /**
@@ -162,9 +179,11 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         try {
             client.updateItem(b -> b.tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
                     .conditionExpression(u.conditionExpression()).expressionAttributeNames(u.expressionAttributeNames())
-                    .expressionAttributeValues(u.expressionAttributeValues()));
+                    .expressionAttributeValues(u.expressionAttributeValues())
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
         } catch (ConditionalCheckFailedException e) {
-            throw new CheckpointConflictException(projection, aggregate, expectedVersion);
+            // ALL_OLD: the checkpoint as found, so the projector needs no read to carry on.
+            throw conflict(projection, aggregate, expectedVersion, u, e.hasItem() ? e.item() : Map.of());
         } catch (SdkException e) {
             throw DynamoErrors.translate("UpdateItem", true, e);
         }
@@ -200,7 +219,9 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
             if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                throw new CheckpointConflictException(projection, aggregate, expectedVersion);
+                CancellationReason r = reasons.get(0);
+                throw conflict(projection, aggregate, expectedVersion, items.get(0).update(),
+                        r.hasItem() ? r.item() : Map.of());
             }
             List<String> codes = reasons.stream().map(CancellationReason::code).toList();
             boolean conflict = codes.contains("TransactionConflict");
@@ -216,7 +237,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         if (expectedVersion < 0 || newVersion <= expectedVersion) {
             throw new InvalidInputException("newVersion", newVersion + " is not after " + expectedVersion);
         }
-        Map<String, String> names = Map.of("#v", "version", "#t", Attributes.ITEM_TYPE, "#u", "updatedAt", "#p", "projection");
+        Map<String, String> names = Map.of("#v", Attributes.VERSION, "#t", Attributes.ITEM_TYPE, "#u", Attributes.UPDATED_AT, "#p", "projection");
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":new", AttributeValue.fromN(Long.toString(newVersion)));
         values.put(":type", AttributeValue.fromS(ITEM_TYPE));
@@ -234,6 +255,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
     }
 

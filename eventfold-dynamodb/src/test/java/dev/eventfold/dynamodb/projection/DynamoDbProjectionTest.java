@@ -11,7 +11,9 @@ import dev.eventfold.core.NewEvent;
 import dev.eventfold.dynamodb.DynamoDbEventStore;
 import dev.eventfold.dynamodb.EventTable;
 import dev.eventfold.projection.CheckpointConflictException;
+import dev.eventfold.projection.ProjectionResult;
 import dev.eventfold.projection.Projector;
+import dev.eventfold.testkit.RequestCounter;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.testkit.AwsExtension;
 import dev.eventfold.testkit.AwsTestEnvironment;
@@ -40,10 +42,13 @@ class DynamoDbProjectionTest {
     String readModel;
     DynamoDbEventStore store;
     DynamoDbCheckpointStore checkpoints;
+    RequestCounter requests = new RequestCounter();
+    DynamoDbClient counted;
 
     @BeforeAll
     void setUp(AwsTestEnvironment aws) {
         ddb = aws.dynamoDb();
+        counted = aws.dynamoDb(requests);
         events = AwsTestEnvironment.uniqueName("proj-events");
         readModel = AwsTestEnvironment.uniqueName("proj-model");
         EventTable.create(ddb, events);
@@ -110,6 +115,59 @@ class DynamoDbProjectionTest {
                 assertThat(checkpoints.lastApplied(name, a)).isEqualTo(8);
                 assertThat(checkpoints.lastApplied(name, b)).isEqualTo(5);
             }
+        }
+    }
+
+    @Nested
+    class RequestsPerEvent {
+        Projector counted(String name) {
+            DynamoDbEventStore countedStore = DynamoDbEventStore.builder().client(counted).tableName(events).build();
+            DynamoDbCheckpointStore countedCheckpoints = DynamoDbCheckpointStore.builder().client(counted)
+                    .tableName(readModel).build();
+            return Projector.builder(name, countedStore)
+                    .transactional(countedCheckpoints, e -> List.of(balanceUpdate(name, e))).build();
+        }
+
+        @Test
+        void an_in_order_delivery_is_one_transaction_and_no_read() {
+            AggregateRef a = AggregateRef.of("wallet", "o-" + UUID.randomUUID());
+            List<EventRecord> events = seed(a, 5);
+            Projector p = counted("one-request");
+            requests.reset();
+            for (EventRecord e : events) {
+                assertThat(p.handle(e).outcome()).isEqualTo(ProjectionResult.Outcome.APPLIED);
+            }
+            assertThat(requests.snapshot()).isEqualTo(Map.of("TransactWriteItems", 5L));
+            assertThat(balanceRow("one-request", a).get("balance").n()).isEqualTo(Long.toString(expected(events)));
+        }
+
+        @Test
+        void a_duplicate_costs_its_cancelled_transaction_only_and_writes_nothing() {
+            AggregateRef a = AggregateRef.of("wallet", "d-" + UUID.randomUUID());
+            List<EventRecord> events = seed(a, 3);
+            Projector p = counted("duplicates");
+            events.forEach(p::handle);
+            requests.reset();
+            assertThat(p.handle(events.get(1)).outcome()).isEqualTo(ProjectionResult.Outcome.ALREADY_APPLIED);
+            assertThat(p.handle(events.get(2)).outcome()).isEqualTo(ProjectionResult.Outcome.ALREADY_APPLIED);
+            assertThat(requests.snapshot()).isEqualTo(Map.of("TransactWriteItems", 2L));
+            assertThat(balanceRow("duplicates", a).get("applied").n()).isEqualTo("3");
+            assertThat(checkpoints.lastApplied("duplicates", a)).isEqualTo(3);
+        }
+
+        @Test
+        void a_gap_is_read_in_one_query_after_the_failed_condition_said_where_the_checkpoint_is() {
+            AggregateRef a = AggregateRef.of("wallet", "g-" + UUID.randomUUID());
+            List<EventRecord> events = seed(a, 6);
+            Projector p = counted("gaps");
+            p.handle(events.get(0));
+            requests.reset();
+            ProjectionResult r = p.handle(events.get(5));
+            assertThat(r.applied()).isEqualTo(5);
+            assertThat(r.fromStore()).isEqualTo(4);
+            // The try at v5, one query for v2..v5, then one transaction per event applied.
+            assertThat(requests.snapshot()).isEqualTo(Map.of("TransactWriteItems", 6L, "Query", 1L));
+            assertThat(balanceRow("gaps", a).get("balance").n()).isEqualTo(Long.toString(expected(events)));
         }
     }
 
