@@ -1,6 +1,6 @@
 package dev.eventfold.aggregate;
 
-import dev.eventfold.aggregate.internal.CommandEventIds;
+import dev.eventfold.internal.DerivedIds;
 import dev.eventfold.context.EventContext;
 import dev.eventfold.core.EventMetadata;
 import dev.eventfold.internal.StorablePayloads;
@@ -103,7 +103,7 @@ public final class CommandHandler<C, S> {
         Objects.requireNonNull(aggregate, "aggregate");
         Keys.requireNonBlank("commandId", commandId);
         Objects.requireNonNull(command, "command");
-        String firstEventId = CommandEventIds.of(aggregate, commandId, 0);
+        String firstEventId = DerivedIds.eventId(aggregate, commandId, 0);
         ConcurrencyConflictException lastConflict = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             AtomicBoolean seen = new AtomicBoolean();
@@ -193,7 +193,7 @@ public final class CommandHandler<C, S> {
             int index = i;
             EventMetadata metadata = EventMetadata.builder().tenantId(d.tenantId()).build().orElse(ctx.metadata());
             out.add(StorablePayloads.trusting(d.storablePayload(), () -> NewEvent.builder()
-                    .eventId(CommandEventIds.of(aggregate, commandId, index))
+                    .eventId(DerivedIds.eventId(aggregate, commandId, index))
                     .eventType(d.eventType())
                     .schemaVersion(d.schemaVersion())
                     .payload(d.storablePayload())

@@ -54,6 +54,8 @@ public final class PreparedAppend {
      * @param idempotencyRetention how long the idempotency record is meant to live ({@code expiresAt})
      */
     public static PreparedAppend of(AppendRequest request, Instant now, Duration idempotencyRetention) {
+        // Resends of one request carry the time of its first attempt: the same transaction again.
+        now = request.at() != null ? request.at() : now;
         List<EventRecord> records = new ArrayList<>(request.events().size());
         List<ObjectNode> items = new ArrayList<>(request.events().size());
         long total = 0;

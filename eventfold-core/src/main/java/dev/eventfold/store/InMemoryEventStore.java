@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 public final class InMemoryEventStore implements EventStore {
 
     private final Clock clock;
+    private final IdempotencyRecords records;
     private final Map<String, Stream_> streams = new ConcurrentHashMap<>();
     private final Map<String, NavigableSet<String>> tenants = new ConcurrentSkipListMap<>();
     private final List<Consumer<List<EventRecord>>> appendListeners = new CopyOnWriteArrayList<>();
@@ -47,7 +48,13 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     public InMemoryEventStore(Clock clock) {
+        this(clock, IdempotencyRecords.CALLER_KEYS);
+    }
+
+    /** @param records when an append keeps an idempotency record, as {@code DynamoDbEventStore} does */
+    public InMemoryEventStore(Clock clock, IdempotencyRecords records) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.records = Objects.requireNonNull(records, "records");
     }
 
     /**
@@ -72,12 +79,20 @@ public final class InMemoryEventStore implements EventStore {
             if (onHead.isPresent()) {
                 return onHead.get();
             }
+            if (current > request.expectedVersion()
+                    && stream.events.get((int) request.expectedVersion()).eventId().equals(request.firstEvent().eventId())) {
+                // The versions this append claims hold its own first event: it had landed (as the
+                // DynamoDB store reads it from the cancelled transaction).
+                return prepared.result(true);
+            }
             if (current != request.expectedVersion()) {
                 throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(),
                         OptionalLong.of(current));
             }
             stream.events.addAll(prepared.records());
-            stream.idempotency.put(request.idempotencyKey(), prepared.idempotencyRecord());
+            if (records.recordFor(request)) {
+                stream.idempotency.put(request.idempotencyKey(), prepared.idempotencyRecord());
+            }
             stream.head = new AggregateHead(request.aggregate(), request.lastVersion(),
                     request.lastEvent().eventId(), request.idempotencyKey(), prepared.updatedAt());
             for (EventRecord r : prepared.records()) {

@@ -1,6 +1,6 @@
 package dev.eventfold.aggregate;
 
-import dev.eventfold.aggregate.internal.CommandEventIds;
+import dev.eventfold.internal.DerivedIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,7 +58,7 @@ class CommandHandlerTest {
             assertThat(r.version()).isEqualTo(1);
             assertThat(r.attempts()).isEqualTo(1);
             assertThat(stored()).singleElement().satisfies(e -> {
-                assertThat(e.eventId()).isEqualTo(CommandEventIds.of(wal, "cmd-1", 0)).startsWith("evt-").hasSize(30);
+                assertThat(e.eventId()).isEqualTo(DerivedIds.eventId(wal, "cmd-1", 0)).startsWith("evt-").hasSize(30);
                 assertThat(e.eventType()).isEqualTo("Wallet.Funded");
                 assertThat(e.source()).isEqualTo("billing");
                 assertThat(e.occurredAt()).isEqualTo("2026-11-27T16:05:59.123Z");
@@ -78,7 +78,7 @@ class CommandHandlerTest {
             assertThat(appends).hasValue(1);
             assertThat(r.events()).extracting(EventRecord::version).containsExactly(1L, 2L);
             assertThat(r.events()).extracting(EventRecord::eventId)
-                    .containsExactly(CommandEventIds.of(wal, "cmd-2", 0), CommandEventIds.of(wal, "cmd-2", 1));
+                    .containsExactly(DerivedIds.eventId(wal, "cmd-2", 0), DerivedIds.eventId(wal, "cmd-2", 1));
         }
 
         @Test
@@ -152,7 +152,7 @@ class CommandHandlerTest {
             assertThat(r.attempts()).isEqualTo(2);
             assertThat(r.version()).isEqualTo(2);
             assertThat(r.state().state()).isEqualTo(new Wallet(10, 2));
-            assertThat(stored()).extracting(EventRecord::eventId).containsExactly("other", CommandEventIds.of(wal, "cmd-1", 0));
+            assertThat(stored()).extracting(EventRecord::eventId).containsExactly("other", DerivedIds.eventId(wal, "cmd-1", 0));
         }
 
         @Test
@@ -165,7 +165,7 @@ class CommandHandlerTest {
             var h = CommandHandler.<Command, Wallet>builder(repo, Wallets::decide).maxAttempts(3).build();
             assertThatThrownBy(() -> h.handle(wal, "cmd-1", new Fund(1))).isInstanceOf(ConcurrencyConflictException.class);
             assertThat(calls).hasValue(3);
-            assertThat(stored()).extracting(EventRecord::eventId).doesNotContain(CommandEventIds.of(wal, "cmd-1", 0));
+            assertThat(stored()).extracting(EventRecord::eventId).doesNotContain(DerivedIds.eventId(wal, "cmd-1", 0));
         }
 
         @Test
@@ -313,10 +313,10 @@ class CommandHandlerTest {
 
     @Test
     void derived_event_ids_depend_on_aggregate_command_and_index() {
-        assertThat(CommandEventIds.of(wal, "c", 0)).isEqualTo(CommandEventIds.of(wal, "c", 0))
-                .isNotEqualTo(CommandEventIds.of(wal, "c", 1))
-                .isNotEqualTo(CommandEventIds.of(wal, "d", 0))
-                .isNotEqualTo(CommandEventIds.of(AggregateRef.of("wallet", "wal_2"), "c", 0))
+        assertThat(DerivedIds.eventId(wal, "c", 0)).isEqualTo(DerivedIds.eventId(wal, "c", 0))
+                .isNotEqualTo(DerivedIds.eventId(wal, "c", 1))
+                .isNotEqualTo(DerivedIds.eventId(wal, "d", 0))
+                .isNotEqualTo(DerivedIds.eventId(AggregateRef.of("wallet", "wal_2"), "c", 0))
                 .matches("evt-[0-9A-HJKMNP-TV-Z]{26}");
     }
 

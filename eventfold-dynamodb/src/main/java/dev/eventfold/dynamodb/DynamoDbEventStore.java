@@ -41,6 +41,8 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
@@ -125,13 +127,26 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     public AppendResult append(AppendRequest request) {
         PreparedAppend prepared = PreparedAppend.of(request, clock.instant(), idempotencyRetention);
         AppendTransaction transaction = new AppendTransaction(tableName, prepared, idempotencyRecords);
-        try {
-            client.get().transactWriteItems(b -> b.transactItems(transaction.actions()));
-            return prepared.result(false);
-        } catch (TransactionCanceledException e) {
-            return transaction.resolveCancelled(e, lookups);
-        } catch (SdkException e) {
-            throw DynamoErrors.translate("TransactWriteItems", true, e);
+        List<TransactWriteItem> actions = transaction.actions();
+        for (int salt = 0; ; salt++) {
+            String token = transaction.clientRequestToken(salt);
+            try {
+                client.get().transactWriteItems(b -> b.transactItems(actions).clientRequestToken(token));
+                return prepared.result(false);
+            } catch (TransactionCanceledException e) {
+                return transaction.resolveCancelled(e, lookups);
+            } catch (IdempotentParameterMismatchException e) {
+                // The token is held for an earlier send of this append with other parameters.
+                Optional<AppendResult> landed = transaction.resolveTokenMismatch(lookups);
+                if (landed.isPresent()) {
+                    return landed.get();
+                }
+                if (salt > 0) {
+                    throw DynamoErrors.translate("TransactWriteItems", true, e);
+                }
+            } catch (SdkException e) {
+                throw DynamoErrors.translate("TransactWriteItems", true, e);
+            }
         }
     }
 

@@ -1,5 +1,13 @@
 package dev.eventfold.dynamodb;
 
+import dev.eventfold.core.AppendResult;
+import dev.eventfold.core.EventRecord;
+import dev.eventfold.store.AppendRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,6 +42,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class DynamoDbEventStoreTest {
     private final RequestCounter requests = new RequestCounter();
     private final FaultInjector faults = new FaultInjector();
+    /** The ClientRequestToken of every TransactWriteItems, in order, as the SDK sends it. */
+    private final List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ExecutionInterceptor tokenRecorder = new ExecutionInterceptor() {
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            if (context.request() instanceof TransactWriteItemsRequest r) {
+                tokens.add(r.clientRequestToken());
+            }
+        }
+    };
     private DynamoDbClient raw;
     private String table;
     private DynamoDbEventStore store;
@@ -47,7 +65,7 @@ class DynamoDbEventStoreTest {
         store = DynamoDbEventStore.builder().client(aws.dynamoDb(faults, requests)).tableName(table).build();
         DynamoDbClient bare = aws.configure(DynamoDbClient.builder(), faults, requests)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .addExecutionInterceptor(faults).addExecutionInterceptor(requests)
+                        .addExecutionInterceptor(tokenRecorder).addExecutionInterceptor(faults).addExecutionInterceptor(requests)
                         .retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()).build())
                 .build();
         noSdkRetries = DynamoDbEventStore.builder().client(bare).tableName(table).build();
@@ -57,6 +75,7 @@ class DynamoDbEventStoreTest {
     void reset() {
         requests.reset();
         faults.clear();
+        tokens.clear();
     }
 
     private static AggregateRef fresh() {
@@ -202,6 +221,61 @@ class DynamoDbEventStoreTest {
             DynamoDbEventStore nowhere = DynamoDbEventStore.builder().client(raw).tableName("no-such-table").build();
             assertThatThrownBy(() -> nowhere.getHead(fresh()))
                     .isInstanceOfSatisfying(EventStoreException.class, e -> assertThat(e.isRetryable()).isFalse());
+        }
+    }
+
+    @Nested
+    class ClientRequestTokens {
+        @Test
+        void a_resend_of_the_same_request_carries_the_same_token_and_a_rebased_one_another() {
+            AggregateRef a = fresh();
+            noSdkRetries.appendEvent(a, 0, event(1));
+            AppendRequest request = AppendRequest.of(a, 0, event(2)).at(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+            faults.next("TransactWriteItems", Fault.LOSE_RESPONSE);
+            tokens.clear();
+
+            assertThatThrownBy(() -> noSdkRetries.append(request)).isInstanceOfSatisfying(EventStoreException.class,
+                    x -> assertThat(x.kind()).isEqualTo(EventStoreException.Kind.UNKNOWN_OUTCOME));
+            assertThatThrownBy(() -> noSdkRetries.append(request)).isInstanceOf(ConcurrencyConflictException.class);
+            AppendResult rebased = noSdkRetries.append(request.withExpectedVersion(1));
+
+            assertThat(rebased.firstVersion()).isEqualTo(2);
+            assertThat(tokens).hasSize(3).doesNotContainNull();
+            assertThat(tokens.get(0)).isEqualTo(tokens.get(1)).hasSizeLessThanOrEqualTo(36);
+            assertThat(tokens.get(2)).isNotEqualTo(tokens.get(0)).hasSizeLessThanOrEqualTo(36);
+        }
+
+        @Test
+        void a_token_held_for_an_append_that_landed_is_recognised_by_the_event_at_the_claimed_version() {
+            AggregateRef a = fresh();
+            NewEvent e = event(1);
+            faults.next("TransactWriteItems", Fault.LOSE_RESPONSE);
+            assertThatThrownBy(() -> noSdkRetries.appendEvent(a, 0, e)).isInstanceOf(EventStoreException.class);
+            faults.next("TransactWriteItems", Fault.IDEMPOTENT_PARAMETER_MISMATCH);
+            requests.reset();
+
+            AppendResult again = noSdkRetries.appendEvent(a, 0, e);
+
+            assertThat(again.alreadyAppended()).isTrue();
+            // The lost response, then the mismatch answered to the resend (both injected before the
+            // counter), and one read of the claimed version.
+            assertThat(faults.injected()).isEqualTo(2);
+            assertThat(requests.snapshot()).isEqualTo(Map.of("GetItem", 1L));
+            assertThat(store.listEvents(EventQuery.of(a)).data()).extracting(EventRecord::eventId).containsExactly(e.eventId());
+        }
+
+        @Test
+        void a_token_held_for_an_append_that_did_not_land_is_sent_again_with_a_fresh_token_and_lands_once() {
+            AggregateRef a = fresh();
+            NewEvent e = event(1);
+            faults.next("TransactWriteItems", Fault.IDEMPOTENT_PARAMETER_MISMATCH);
+
+            AppendResult r = noSdkRetries.appendEvent(a, 0, e);
+
+            assertThat(r.alreadyAppended()).isFalse();
+            assertThat(tokens).hasSize(2);
+            assertThat(tokens.get(1)).isNotEqualTo(tokens.get(0));
+            assertThat(store.listEvents(EventQuery.of(a)).data()).extracting(EventRecord::eventId).containsExactly(e.eventId());
         }
     }
 

@@ -40,7 +40,17 @@ public final class FaultInjector implements ExecutionInterceptor {
         /** Fail before sending as DynamoDB cancels a transaction for throttling on its first item. */
         TRANSACTION_THROTTLED,
         /** Fail before sending as DynamoDB cancels a transaction for a validation error on its first item. */
-        TRANSACTION_VALIDATION_ERROR
+        TRANSACTION_VALIDATION_ERROR,
+        /**
+         * Fail before sending as DynamoDB cancels a transaction because another transaction was
+         * writing its items at the same moment ({@code TransactionConflict} on every action).
+         */
+        TRANSACTION_CONFLICT,
+        /**
+         * Fail before sending as DynamoDB answers a {@code ClientRequestToken} it holds for a
+         * transaction with other parameters (HTTP 400 IdempotentParameterMismatchException).
+         */
+        IDEMPOTENT_PARAMETER_MISMATCH
     }
 
     private final Map<String, Queue<Fault>> planned = new ConcurrentHashMap<>();
@@ -88,6 +98,15 @@ public final class FaultInjector implements ExecutionInterceptor {
                     new java.net.ConnectException("Connection refused (injected)"));
             case TRANSACTION_THROTTLED -> throw cancelled("ThrottlingError");
             case TRANSACTION_VALIDATION_ERROR -> throw cancelled("ValidationError");
+            case TRANSACTION_CONFLICT -> throw cancelled("TransactionConflict");
+            case IDEMPOTENT_PARAMETER_MISMATCH -> {
+                String message = "Request token already used for another request (injected)";
+                throw software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException.builder()
+                        .statusCode(400).message(message)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("IdempotentParameterMismatchException")
+                                .errorMessage(message).build())
+                        .build();
+            }
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.eventfold.fanout.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.eventfold.internal.DerivedIds;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -48,11 +46,6 @@ public final class FifoIds {
     public static String hashed(String prefix, String text) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(text, "text");
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return prefix + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+        return prefix + HexFormat.of().formatHex(DerivedIds.sha256(text));
     }
 }

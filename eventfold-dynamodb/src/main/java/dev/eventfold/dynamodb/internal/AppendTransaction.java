@@ -20,6 +20,7 @@ import dev.eventfold.core.EventStoreException;
 import dev.eventfold.spi.PreparedAppend;
 import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.spi.wire.Keys;
+import dev.eventfold.internal.DerivedIds;
 import dev.eventfold.store.AppendRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,6 +81,43 @@ public final class AppendTransaction {
         this.tableName = tableName;
         this.prepared = prepared;
         this.idempotencyRecord = idempotencyRecord;
+    }
+
+    /**
+     * The transaction's {@code ClientRequestToken}: derived from the append's identity (aggregate,
+     * idempotency key, first and last event id, number of events) and the versions it claims, as
+     * akka-persistence-dynamodb derives its token from writer and sequence number. A resend of the
+     * very same request has the same token, so DynamoDB itself recognises it for 10 minutes; an
+     * attempt re-based on another version is another transaction with another token. {@code salt} 0
+     * is the token; a later salt gives a fresh one for a request whose token DynamoDB holds for other
+     * parameters ({@code IdempotentParameterMismatch}). At most 36 characters, as DynamoDB allows.
+     */
+    public String clientRequestToken(int salt) {
+        AppendRequest request = prepared.request();
+        String identity = request.aggregate().pk() + "\n" + request.idempotencyKey() + "\n"
+                + request.firstEvent().eventId() + "\n" + request.lastEvent().eventId() + "\n"
+                + request.events().size() + "\n" + request.expectedVersion() + "\n" + salt;
+        return "ef-" + DerivedIds.base32(DerivedIds.sha256(identity), 33);
+    }
+
+    /**
+     * DynamoDB holds this append's token for a transaction with other parameters: an earlier send
+     * of the same append (the same identity and versions, stamped at another time: a resubmission
+     * after a crash, or a store without {@code AppendRequest.at}). If that one landed, its first
+     * event sits at the first claimed version.
+     *
+     * @return the original result when it landed; empty when it did not, and the append may be
+     *         sent again with a fresh token (its conditions still guard every version)
+     */
+    public Optional<AppendResult> resolveTokenMismatch(Reads reads) {
+        AppendRequest request = prepared.request();
+        Optional<String> claimed = reads.eventIdAt(request.aggregate(), request.firstVersion());
+        if (claimed.isPresent() && claimed.get().equals(request.firstEvent().eventId())) {
+            LOG.debug("append to {} at {} had already landed (token held): not written again", request.aggregate(),
+                    request.firstVersion());
+            return Optional.of(prepared.result(true));
+        }
+        return Optional.empty();
     }
 
     /** The actions of the transaction: head, events, then the idempotency record when on. */
