@@ -240,6 +240,16 @@ public record EventSpec(
             return this;
         }
 
+        /**
+         * The event creates its aggregate: appended at version 0 in one request, without reading the
+         * head. An existing aggregate is a {@code ConcurrencyConflictException}, returned to the
+         * caller rather than retried; a repeat of the same creation (same ids) is recognised as
+         * already appended. The same as {@code expectedVersion(0)}.
+         */
+        public Builder creating() {
+            return expectedVersion(0);
+        }
+
         /** Let the dispatcher find the version (the default). */
         public Builder anyVersion() {
             this.expectedVersion = OptionalLong.empty();

@@ -3,6 +3,7 @@ package dev.eventfold.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.context.EventContext;
+import dev.eventfold.internal.DerivedIds;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.json.EventJson;
@@ -153,7 +154,7 @@ public final class DomainDispatchers {
     }
 
     /** An event method, checked once: where each argument goes. */
-    private record EventMethod(String signature, String eventType, int schemaVersion, int aggregateIdIndex,
+    private record EventMethod(String signature, String eventType, int schemaVersion, boolean creates, int aggregateIdIndex,
                                List<String> fieldNames, List<Integer> fieldIndexes, int payloadIndex,
                                List<String> optionNames, List<Integer> optionIndexes, boolean returnsResult) {
 
@@ -237,7 +238,7 @@ public final class DomainDispatchers {
             if (payload >= 0 && !fields.isEmpty()) {
                 throw new DomainDefinitionException(type, sig, "@Payload and @Field cannot be combined");
             }
-            return new EventMethod(sig, event.value(), event.schemaVersion(), aggregateId, List.copyOf(fields),
+            return new EventMethod(sig, event.value(), event.schemaVersion(), event.creates(), aggregateId, List.copyOf(fields),
                     List.copyOf(fieldIdx), payload, List.copyOf(options), List.copyOf(optionIdx), ret != void.class);
         }
 
@@ -264,6 +265,9 @@ public final class DomainDispatchers {
                     .eventType(eventType)
                     .schemaVersion(schemaVersion)
                     .source(source);
+            if (creates) {
+                b.creating();
+            }
             if (payloadIndex >= 0) {
                 b.payload(args[payloadIndex]);
             } else {
@@ -282,7 +286,13 @@ public final class DomainDispatchers {
                     applyOption(b, optionNames.get(i), v);
                 }
             }
-            return b.build();
+            EventSpec spec = b.build();
+            if (spec.idempotencyKey() != null && spec.eventId() == null) {
+                // The caller's key names this event: a retry with the same key is the same event, which
+                // the store recognises as already appended (as commands derive theirs from the command id).
+                return spec.toBuilder().eventId(DerivedIds.eventId(spec.aggregate(), spec.idempotencyKey(), 0)).build();
+            }
+            return spec;
         }
 
         private static void applyOption(EventSpec.Builder b, String option, Object v) {

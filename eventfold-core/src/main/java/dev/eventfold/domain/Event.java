@@ -16,4 +16,12 @@ public @interface Event {
 
     /** The payload's schema version. */
     int schemaVersion() default 1;
+
+    /**
+     * The event creates its aggregate: it is appended at version 0 in one request, without reading
+     * the head; an aggregate that exists already is a {@code ConcurrencyConflictException} (not
+     * retried), and a repeat of the same creation is recognised as already appended. An explicit
+     * {@code expectedVersion} option wins.
+     */
+    boolean creates() default false;
 }

@@ -34,6 +34,43 @@ class DomainDispatchersTest {
         return store.readEvents(EventQuery.of(ref)).toList();
     }
 
+    @DomainEvents(aggregateType = "account", source = "ledger")
+    interface AccountEvents {
+        @Event(value = "Account.Opened", creates = true)
+        DispatchResult opened(@AggregateId String accountId, @Field("owner") String owner);
+
+        @Event(value = "Account.Opened", creates = true)
+        DispatchResult openedAs(@AggregateId String accountId, @Field("owner") String owner,
+                                @Option("idempotencyKey") String requestId);
+    }
+
+    @Nested
+    class CreatingEvents {
+        final AccountEvents accounts = DomainDispatchers.create(AccountEvents.class, dispatcher);
+
+        @Test
+        void a_creating_event_lands_at_version_one_and_a_second_creation_is_a_conflict_that_writes_nothing() {
+            DispatchResult opened = accounts.opened("acc_1", "user-1");
+
+            assertThat(opened.version()).isEqualTo(1);
+            assertThatThrownBy(() -> accounts.opened("acc_1", "user-2"))
+                    .isInstanceOfSatisfying(dev.eventfold.core.ConcurrencyConflictException.class,
+                            e -> assertThat(e.expectedVersion()).isZero());
+            assertThat(events(AggregateRef.of("account", "acc_1"))).hasSize(1)
+                    .extracting(e -> e.payload().get("owner").asText()).containsExactly("user-1");
+        }
+
+        @Test
+        void a_creation_retried_with_its_request_id_is_recognised_not_refused() {
+            DispatchResult first = accounts.openedAs("acc_2", "user-1", "req-1");
+            DispatchResult again = accounts.openedAs("acc_2", "user-1", "req-1");
+
+            assertThat(again.alreadyAppended()).isTrue();
+            assertThat(again.eventId()).isEqualTo(first.eventId());
+            assertThat(events(AggregateRef.of("account", "acc_2"))).hasSize(1);
+        }
+    }
+
     @Nested
     class TheWalletExample {
         final WalletEvents wallet = DomainDispatchers.create(WalletEvents.class, dispatcher);
@@ -64,6 +101,26 @@ class DomainDispatchersTest {
             assertThat(store.getHead(WAL_123).orElseThrow().lastIdemKey()).isEqualTo("req-77");
             assertThat(stored.payload().get("fee").decimalValue()).isEqualByComparingTo("2.50");
             assertThat(stored.payload().get("amount").asLong()).isEqualTo(1000);
+        }
+
+        @Test
+        void a_call_repeated_with_the_same_request_id_returns_the_first_result_as_already_appended() {
+            wallet.funded("wal_123", 5000);
+            DispatchResult first = wallet.withdrawn("wal_123", 1000, new BigDecimal("2.50"), "req-88");
+            wallet.funded("wal_123", 1); // the aggregate moves on before the client retries
+            DispatchResult again = wallet.withdrawn("wal_123", 1000, new BigDecimal("2.50"), "req-88");
+
+            assertThat(first.alreadyAppended()).isFalse();
+            assertThat(again.alreadyAppended()).isTrue();
+            assertThat(again.eventId()).isEqualTo(first.eventId());
+            assertThat(again.version()).isEqualTo(first.version()).isEqualTo(2);
+            assertThat(events(WAL_123)).extracting(EventRecord::eventType)
+                    .containsExactly("Wallet.Funded", "Wallet.Withdrawn", "Wallet.Funded");
+            // Another request id is another withdrawal.
+            DispatchResult other = wallet.withdrawn("wal_123", 1000, new BigDecimal("2.50"), "req-89");
+            assertThat(other.alreadyAppended()).isFalse();
+            assertThat(other.eventId()).isNotEqualTo(first.eventId());
+            assertThat(other.version()).isEqualTo(4);
         }
 
         @Test
