@@ -197,7 +197,7 @@ public final class CommandHandler<C, S> {
                     .eventType(d.eventType())
                     .schemaVersion(d.schemaVersion())
                     .payload(d.storablePayload())
-                    .source(source)
+                    .source(source != null ? source : ctx.source())
                     .metadata(metadata)
                     .occurredAt(occurredAt)
                     .build()));

@@ -7,7 +7,8 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * The context an event is dispatched in: who caused it and which conversation it belongs to.
+ * The context an event is dispatched in: who caused it and which conversation it belongs to
+ * ({@link EventMetadata}), and the {@code source} a service dispatches as.
  * Dispatch fills the fields a call leaves empty from the current context; the listener sets it
  * from each incoming event ({@code causationId} = that event's id) before its handler runs.
  *
@@ -21,18 +22,24 @@ import java.util.function.Supplier;
  *     dispatcher.dispatch(...));   // the event gets correlationId corr-1 and actorId user-9
  * }</pre>
  */
-public record EventContext(EventMetadata metadata) {
-    public static final EventContext EMPTY = new EventContext(EventMetadata.NONE);
+public record EventContext(EventMetadata metadata, String source) {
+    public static final EventContext EMPTY = new EventContext(EventMetadata.NONE, null);
 
     private static final ThreadLocal<EventContext> CURRENT = ThreadLocal.withInitial(() -> EMPTY);
 
     public EventContext {
         metadata = metadata == null ? EventMetadata.NONE : metadata;
+        source = source == null || source.isBlank() ? null : source;
+    }
+
+    /** A context of metadata only. */
+    public EventContext(EventMetadata metadata) {
+        this(metadata, null);
     }
 
     /** The context of these fields; blank ones stay empty. */
     public EventContext(String correlationId, String causationId, String actorId, String tenantId) {
-        this(new EventMetadata(tenantId, correlationId, causationId, actorId));
+        this(new EventMetadata(tenantId, correlationId, causationId, actorId), null);
     }
 
     public String correlationId() {
@@ -52,29 +59,42 @@ public record EventContext(EventMetadata metadata) {
     }
 
     public boolean isEmpty() {
-        return metadata.isEmpty();
+        return metadata.isEmpty() && source == null;
     }
 
     /** This context with every field that {@code other} sets replaced by the value of {@code other}. */
     public EventContext mergedWith(EventContext other) {
         Objects.requireNonNull(other, "other");
-        return new EventContext(other.metadata.orElse(metadata));
+        return new EventContext(other.metadata.orElse(metadata), other.source != null ? other.source : source);
     }
 
     public EventContext withCorrelationId(String v) {
-        return new EventContext(metadata.withCorrelationId(v));
+        return new EventContext(metadata.withCorrelationId(v), source);
     }
 
     public EventContext withCausationId(String v) {
-        return new EventContext(metadata.withCausationId(v));
+        return new EventContext(metadata.withCausationId(v), source);
     }
 
     public EventContext withActorId(String v) {
-        return new EventContext(metadata.withActorId(v));
+        return new EventContext(metadata.withActorId(v), source);
     }
 
     public EventContext withTenantId(String v) {
-        return new EventContext(metadata.withTenantId(v));
+        return new EventContext(metadata.withTenantId(v), source);
+    }
+
+    /**
+     * The {@code source} of the events dispatched in this context, when the call sets none: set it
+     * once per service, as the reference runtime's context allows ({@code setEventContext({source})}).
+     */
+    public EventContext withSource(String v) {
+        return new EventContext(metadata, v);
+    }
+
+    /** This context's metadata replaced by {@code v}, its source kept. */
+    public EventContext withMetadata(EventMetadata v) {
+        return new EventContext(v, source);
     }
 
     public static Builder builder() {
@@ -165,8 +185,14 @@ public record EventContext(EventMetadata metadata) {
     /** Builds an {@link EventContext}; unset fields stay empty. */
     public static final class Builder {
         private final EventMetadata.Builder metadata = EventMetadata.builder();
+        private String source;
 
         private Builder() {
+        }
+
+        public Builder source(String v) {
+            this.source = v;
+            return this;
         }
 
         public Builder correlationId(String v) {
@@ -190,7 +216,7 @@ public record EventContext(EventMetadata metadata) {
         }
 
         public EventContext build() {
-            return new EventContext(metadata.build());
+            return new EventContext(metadata.build(), source);
         }
     }
 }

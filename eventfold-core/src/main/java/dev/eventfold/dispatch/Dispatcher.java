@@ -301,7 +301,7 @@ public final class Dispatcher implements AutoCloseable {
         return StorablePayloads.trusting(spec.storablePayload(), () -> NewEvent.builder()
                 .eventId(spec.eventId() != null ? spec.eventId() : ids.newEventId())
                 .eventType(spec.eventType())
-                .source(spec.source())
+                .source(spec.source() != null ? spec.source() : context.source())
                 .schemaVersion(spec.schemaVersion())
                 .occurredAt(spec.occurredAt() != null ? spec.occurredAt() : Timestamps.format(clock.instant()))
                 .metadata(spec.metadata().orElse(context.metadata()))

@@ -108,7 +108,8 @@ public final class EventListener implements AutoCloseable {
             Executor executor = executor();
             List<CompletableFuture<Void>> others = new ArrayList<>(workers - 1);
             for (int w = 1; w < workers; w++) {
-                others.add(CompletableFuture.runAsync(() -> drain(work, batch, results), executor));
+                // The caller's context (a source set once per service) on every worker.
+                others.add(CompletableFuture.runAsync(EventContext.wrap(() -> drain(work, batch, results)), executor));
             }
             drain(work, batch, results); // the calling thread is one of the workers
             others.forEach(CompletableFuture::join);
@@ -200,7 +201,8 @@ public final class EventListener implements AutoCloseable {
                 }
             }
         }
-        EventContext context = new EventContext(event.metadata().withCausationId(event.eventId()));
+        // The event's metadata replaces the caller's; a source the service set once stays.
+        EventContext context = EventContext.current().withMetadata(event.metadata().withCausationId(event.eventId()));
         EventRecord delivered = event;
         try {
             EventContext.callWith(context, () -> {

@@ -144,6 +144,21 @@ class DispatcherTest {
         }
 
         @Test
+        void a_source_set_once_in_the_context_fills_every_dispatch_that_names_none() {
+            EventContext service = EventContext.builder().source("billing").correlationId("corr-2").build();
+            EventContext.runWith(service, () -> {
+                dispatcher.dispatchEvent(funded(1));
+                dispatcher.dispatchEvent(funded(2).toBuilder().source("payments").build());
+            });
+
+            List<EventRecord> stored = store.events(WALLET);
+            assertThat(stored).extracting(EventRecord::source).containsExactly("billing", "payments");
+            assertThat(stored).extracting(EventRecord::correlationId).containsOnly("corr-2");
+            // The listener keeps a source set by the service while it sets each event's metadata.
+            assertThat(service.withMetadata(stored.get(0).metadata()).source()).isEqualTo("billing");
+        }
+
+        @Test
         void without_a_context_the_fields_stay_absent() {
             dispatcher.dispatchEvent(funded(1));
 

@@ -143,6 +143,22 @@ class EventListenerTest {
         }
 
         @Test
+        void a_source_the_service_set_in_its_context_stays_while_each_events_metadata_replaces_the_callers() {
+            List<EventContext> seen = new CopyOnWriteArrayList<>();
+            EventListener l = listener().concurrency(4).on("Wallet.Funded", e -> seen.add(EventContext.current())).build();
+            EventContext service = EventContext.builder().source("billing").actorId("svc").build();
+            EventContext.runWith(service, () -> l.handle(List.of(
+                    QueueMessage.fifo("m1", body("Wallet.Funded", "evt-1"), "g1"),
+                    QueueMessage.fifo("m2", body("Wallet.Funded", "evt-2"), "g2"))));
+            assertThat(seen).hasSize(2).allSatisfy(c -> {
+                assertThat(c.source()).isEqualTo("billing");
+                assertThat(c.actorId()).isEqualTo("user-1");
+            });
+            assertThat(seen).extracting(EventContext::causationId).containsExactlyInAnyOrder("evt-1", "evt-2");
+            l.close();
+        }
+
+        @Test
         void with_concurrency_each_record_runs_in_its_own_context_and_pool_threads_are_left_clean() throws Exception {
             Map<String, EventContext> seen = new ConcurrentHashMap<>();
             List<String> threads = new CopyOnWriteArrayList<>();
