@@ -8,6 +8,7 @@ import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.internal.retry.RetryLoop;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.NewEvent;
 import dev.eventfold.spi.wire.Timestamps;
@@ -71,7 +72,7 @@ public final class CommandHandler<C, S> {
     private final Decider<C, S> decider;
     private final String source;
     private final int maxAttempts;
-    private final int maxAppendRetries;
+    private final RetryLoop appendRetries; // at once: the same request, no reload in between
     private final int lookBehind;
     private final Clock clock;
 
@@ -80,7 +81,7 @@ public final class CommandHandler<C, S> {
         this.decider = b.decider;
         this.source = b.source;
         this.maxAttempts = b.maxAttempts;
-        this.maxAppendRetries = b.maxAppendRetries;
+        this.appendRetries = RetryLoop.withoutPause(b.maxAppendRetries + 1);
         this.lookBehind = b.lookBehind;
         this.clock = b.clock;
     }
@@ -168,17 +169,18 @@ public final class CommandHandler<C, S> {
     }
 
     private AppendResult appendRetryingUnknownOutcomes(AppendRequest request) {
-        for (int retry = 0; ; retry++) {
+        return appendRetries.run((attempt, last) -> {
             try {
-                return repository.store().append(request);
+                return RetryLoop.Step.done(repository.store().append(request));
             } catch (EventStoreException e) {
-                if (!e.isRetryable() || retry >= maxAppendRetries) {
+                if (!e.isRetryable() || last) {
                     throw e;
                 }
                 // Same request, same ids: if the first attempt landed, the store recognises it.
                 LOG.debug("append of {} failed ({}), retrying the same request", request.aggregate(), e.kind());
+                return RetryLoop.Step.again(e);
             }
-        }
+        });
     }
 
     private List<NewEvent> toNewEvents(AggregateRef aggregate, String commandId, List<DecidedEvent> decided,

@@ -5,15 +5,15 @@ import dev.eventfold.core.AppendResult;
 import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.NewEvent;
+import dev.eventfold.core.Sleeper;
+import dev.eventfold.internal.retry.RetryLoop;
 import dev.eventfold.spi.PreparedAppend;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.store.AppendRequest;
 import dev.eventfold.store.EventStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -33,9 +33,7 @@ final class AppendLoop {
     private final Clock clock;
     private final RetryPolicy retryPolicy;
     private final VersionCache versions;
-    private final Sleeper sleeper;
-    private final Supplier<? extends RandomGenerator> jitterSource;
-    private volatile RandomGenerator jitter; // obtained on the first retry: nothing random in a snapshot
+    private final RetryLoop retries;
 
     AppendLoop(EventStore store, Clock clock, RetryPolicy retryPolicy, VersionCache versions, Sleeper sleeper,
                Supplier<? extends RandomGenerator> jitterSource) {
@@ -43,8 +41,8 @@ final class AppendLoop {
         this.clock = clock;
         this.retryPolicy = retryPolicy;
         this.versions = versions;
-        this.sleeper = sleeper;
-        this.jitterSource = jitterSource;
+        // The jitter source is asked for on the first jittered pause: nothing random in a snapshot.
+        this.retries = new RetryLoop(retryPolicy.maxAttempts(), retryPolicy.backoff(), sleeper, jitterSource);
     }
 
     VersionCache versions() {
@@ -58,8 +56,31 @@ final class AppendLoop {
             // The head is read before the append: refuse what the store would refuse before that request too.
             PreparedAppend.of(new AppendRequest(aggregate, Keys.MAX_VERSION - events.size(), events, key), clock.instant());
         }
-        AppendRequest request = null;
-        for (int attempt = 1; ; attempt++) {
+        return retries.run(new Attempts(aggregate, events, key, fixedVersion, pk, known));
+    }
+
+    /** The attempts of one append: the version they expect, and the request, kept while that version holds. */
+    private final class Attempts implements RetryLoop.Attempt<List<DispatchResult>> {
+        private final AggregateRef aggregate;
+        private final List<NewEvent> events;
+        private final String key;
+        private final OptionalLong fixedVersion;
+        private final String pk;
+        private OptionalLong known;
+        private AppendRequest request;
+
+        Attempts(AggregateRef aggregate, List<NewEvent> events, String key, OptionalLong fixedVersion, String pk,
+                 OptionalLong known) {
+            this.aggregate = aggregate;
+            this.events = events;
+            this.key = key;
+            this.fixedVersion = fixedVersion;
+            this.pk = pk;
+            this.known = known;
+        }
+
+        @Override
+        public RetryLoop.Step<List<DispatchResult>> run(int attempt, boolean last) {
             try {
                 if (known.isEmpty()) {
                     known = OptionalLong.of(store.currentVersion(aggregate));
@@ -73,9 +94,9 @@ final class AppendLoop {
                     LOG.debug("dispatch to {} landed at version {} after {} attempts{}", aggregate, r.version(),
                             attempt, r.alreadyAppended() ? " (an earlier attempt had landed)" : "");
                 }
-                return results(r, events, key, attempt);
+                return RetryLoop.Step.done(results(r, events, key, attempt));
             } catch (ConcurrencyConflictException c) {
-                if (fixedVersion.isPresent() || !retryPolicy.retryConflicts() || attempt >= retryPolicy.maxAttempts()) {
+                if (fixedVersion.isPresent() || !retryPolicy.retryConflicts() || last) {
                     versions.invalidate(pk);
                     throw c;
                 }
@@ -88,14 +109,14 @@ final class AppendLoop {
                 }
                 LOG.debug("conflict on {} (attempt {}): expected {}, actual {}", aggregate, attempt,
                         c.expectedVersion(), c.actualVersion());
-                pause(attempt, c);
+                return RetryLoop.Step.again(c); // interrupted in the pause: give up with what we know
             } catch (EventStoreException e) {
-                if (!e.isRetryable() || !retryPolicy.retryTransientErrors() || attempt >= retryPolicy.maxAttempts()) {
+                if (!e.isRetryable() || !retryPolicy.retryTransientErrors() || last) {
                     throw e;
                 }
                 // The same request again: if the failed one landed, the store recognises it and writes nothing.
                 LOG.debug("{} on {} (attempt {}): retrying the same append", e.kind(), aggregate, attempt);
-                pause(attempt, e);
+                return RetryLoop.Step.again(e);
             }
         }
     }
@@ -107,28 +128,5 @@ final class AppendLoop {
                     r.alreadyAppended(), attempts));
         }
         return out;
-    }
-
-    private void pause(int attempt, RuntimeException cause) {
-        Duration d = retryPolicy.backoff().delay(attempt, jitter());
-        try {
-            sleeper.sleep(d);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw cause; // give up with what we know; the interrupt stays visible to the caller
-        }
-    }
-
-    private RandomGenerator jitter() {
-        RandomGenerator r = jitter;
-        if (r == null) {
-            synchronized (this) {
-                r = jitter;
-                if (r == null) {
-                    jitter = r = Objects.requireNonNull(jitterSource.get(), "jitter source returned null");
-                }
-            }
-        }
-        return r;
     }
 }

@@ -6,6 +6,7 @@ import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.NewEvent;
+import dev.eventfold.core.Sleeper;
 import dev.eventfold.spi.wire.Timestamps;
 import dev.eventfold.id.EventIdGenerator;
 import dev.eventfold.store.EventStore;

@@ -6,6 +6,9 @@ import dev.eventfold.fanout.internal.FifoIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.spi.wire.DynamoItemSize;
+import dev.eventfold.core.Sleeper;
+import dev.eventfold.internal.retry.Backoff;
+import dev.eventfold.internal.retry.RetryLoop;
 import dev.eventfold.core.json.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,9 +84,7 @@ public final class StreamFanOut implements AutoCloseable {
     private final int queueRequestBytes;
     private final int busRequestBytes;
     private final int maxAttempts;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final Sleeper sleeper;
+    private final RetryLoop retries;
     private final Executor configuredExecutor;
     private ExecutorService ownExecutor;
 
@@ -95,9 +96,7 @@ public final class StreamFanOut implements AutoCloseable {
         this.queueRequestBytes = b.queueRequestBytes;
         this.busRequestBytes = b.busRequestBytes;
         this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.sleeper = b.sleeper;
+        this.retries = new RetryLoop(b.maxAttempts, doubling(b.initialBackoff, b.maxBackoff), b.sleeper);
         this.configuredExecutor = b.executor;
     }
 
@@ -111,12 +110,6 @@ public final class StreamFanOut implements AutoCloseable {
 
     public Optional<String> bus() {
         return bus;
-    }
-
-    /** Pauses between attempts; tests pass one that records instead of sleeping. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
     }
 
     /** An event to send: where it is in the batch, its body and the fields the entries need. */
@@ -330,37 +323,14 @@ public final class StreamFanOut implements AutoCloseable {
             byId.put(idOf.apply(entry), p);
             entries.add(entry);
         }
-        int requests = 0;
-        List<EntryFailure> lastFailures = List.of();
-        DeliveryFailure.Reason reason = DeliveryFailure.Reason.REJECTED;
-        for (int attempt = 1; attempt <= maxAttempts && !entries.isEmpty(); attempt++) {
-            if (attempt > 1) {
-                pause(attempt - 1);
-            }
-            requests++;
-            try {
-                lastFailures = publish.apply(entries);
-                reason = DeliveryFailure.Reason.REJECTED;
-            } catch (RuntimeException e) {
-                // The request as a whole failed (the SDK already retried it): every entry is undelivered.
-                log.warn("request to {} failed (attempt {} of {}): {}", destination, attempt, maxAttempts,
-                        e.toString());
-                lastFailures = entries.stream().map(en -> new EntryFailure(idOf.apply(en),
-                        e.getClass().getSimpleName(), e.getMessage(), true)).toList();
-                reason = DeliveryFailure.Reason.REQUEST_FAILED;
-            }
-            Map<String, EntryFailure> failedById = new HashMap<>();
-            for (EntryFailure f : lastFailures) {
-                failedById.put(f.id(), f);
-            }
-            entries = entries.stream().filter(en -> failedById.containsKey(idOf.apply(en))).toList();
-            if (lastFailures.stream().anyMatch(f -> !f.retryable())) {
-                break;
-            }
-            if (!entries.isEmpty() && attempt < maxAttempts) {
-                log.info("{} of {} entries to {} failed, retrying", entries.size(), batch.size(), destination);
-            }
+        Resends<E> resends = new Resends<>(destination, batch.size(), entries, publish, idOf);
+        if (!entries.isEmpty()) {
+            retries.run(resends);
         }
+        entries = resends.entries;
+        List<EntryFailure> lastFailures = resends.lastFailures;
+        DeliveryFailure.Reason reason = resends.reason;
+        int requests = resends.requests;
         if (entries.isEmpty()) {
             return new Attempted<>(requests, List.of());
         }
@@ -379,6 +349,53 @@ public final class StreamFanOut implements AutoCloseable {
         return new Attempted<>(requests, undelivered);
     }
 
+    /** The attempts of one request: each sends the entries the last one left undelivered. */
+    private final class Resends<E> implements RetryLoop.Attempt<Void> {
+        final String destination;
+        final int batchSize;
+        final Function<List<E>, List<EntryFailure>> publish;
+        final Function<E, String> idOf;
+        List<E> entries;
+        List<EntryFailure> lastFailures = List.of();
+        DeliveryFailure.Reason reason = DeliveryFailure.Reason.REJECTED;
+        int requests;
+
+        Resends(String destination, int batchSize, List<E> entries, Function<List<E>, List<EntryFailure>> publish,
+                Function<E, String> idOf) {
+            this.destination = destination;
+            this.batchSize = batchSize;
+            this.entries = entries;
+            this.publish = publish;
+            this.idOf = idOf;
+        }
+
+        @Override
+        public RetryLoop.Step<Void> run(int attempt, boolean last) {
+            requests++;
+            try {
+                lastFailures = publish.apply(entries);
+                reason = DeliveryFailure.Reason.REJECTED;
+            } catch (RuntimeException e) {
+                // The request as a whole failed (the SDK already retried it): every entry is undelivered.
+                log.warn("request to {} failed (attempt {} of {}): {}", destination, attempt, maxAttempts,
+                        e.toString());
+                lastFailures = entries.stream().map(en -> new EntryFailure(idOf.apply(en),
+                        e.getClass().getSimpleName(), e.getMessage(), true)).toList();
+                reason = DeliveryFailure.Reason.REQUEST_FAILED;
+            }
+            Map<String, EntryFailure> failedById = new HashMap<>();
+            for (EntryFailure f : lastFailures) {
+                failedById.put(f.id(), f);
+            }
+            entries = entries.stream().filter(en -> failedById.containsKey(idOf.apply(en))).toList();
+            if (entries.isEmpty() || lastFailures.stream().anyMatch(f -> !f.retryable()) || last) {
+                return RetryLoop.Step.done(null);
+            }
+            log.info("{} of {} entries to {} failed, retrying", entries.size(), batchSize, destination);
+            return RetryLoop.Step.again(ie -> new IllegalStateException("interrupted while backing off", ie));
+        }
+    }
+
     private static DeliveryFailure tooLarge(String destination, Pending<?> p, int quota) {
         Candidate c = p.candidate();
         log.error("event {} (stream record {}) is {} bytes, over the {}-byte request quota of {}: not sent",
@@ -387,15 +404,18 @@ public final class StreamFanOut implements AutoCloseable {
                 p.bytes() + " bytes > quota " + quota);
     }
 
-    private void pause(int retry) {
-        long millis = initialBackoff.toMillis() << Math.min(retry - 1, 20);
-        Duration d = Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
-        try {
-            sleeper.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off", e);
+    /**
+     * The wait before retry n: {@code initial * 2^(n-1)} in whole milliseconds, at most {@code max},
+     * and doubling at most 20 times (as it always has).
+     */
+    private static Backoff doubling(Duration initial, Duration max) {
+        long initialMillis = initial.toMillis();
+        if (initialMillis == 0) {
+            return Backoff.none();
         }
+        long capMillis = initialMillis > (Long.MAX_VALUE >> 20) ? max.toMillis()
+                : Math.min(max.toMillis(), initialMillis << 20);
+        return Backoff.exponential(Duration.ofMillis(initialMillis), 2, Duration.ofMillis(capMillis));
     }
 
     private synchronized Executor executor() {
@@ -445,7 +465,7 @@ public final class StreamFanOut implements AutoCloseable {
         private int maxAttempts = 5;
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(2);
-        private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+        private Sleeper sleeper = Sleeper.SYSTEM;
         private Executor executor;
 
         private Builder() {

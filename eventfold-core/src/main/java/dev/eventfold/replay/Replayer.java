@@ -1,6 +1,6 @@
 package dev.eventfold.replay;
 
-import dev.eventfold.replay.internal.RateLimiter;
+import dev.eventfold.internal.retry.RateLimiter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateRef;
@@ -8,6 +8,7 @@ import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Page;
+import dev.eventfold.core.Sleeper;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;

@@ -8,7 +8,7 @@ import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.NewEvent;
 import dev.eventfold.core.Page;
 import dev.eventfold.spi.wire.DynamoItemSize;
-import dev.eventfold.dispatch.Backoff;
+import dev.eventfold.internal.retry.Backoff;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.InMemoryEventStore;
 import java.nio.charset.StandardCharsets;

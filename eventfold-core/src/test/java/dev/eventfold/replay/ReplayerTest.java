@@ -1,6 +1,6 @@
 package dev.eventfold.replay;
 
-import dev.eventfold.replay.internal.RateLimiter;
+import dev.eventfold.internal.retry.RateLimiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
