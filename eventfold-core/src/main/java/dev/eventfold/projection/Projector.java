@@ -1,5 +1,6 @@
 package dev.eventfold.projection;
 
+import dev.eventfold.internal.retry.RetryLoop;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
@@ -44,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class Projector {
     private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
     private static final int MAX_CONFLICTS = 5;
+    private static final RetryLoop CONFLICT_RETRIES = RetryLoop.withoutPause(MAX_CONFLICTS);
 
     private final String name;
     private final EventStore store;
@@ -76,46 +78,53 @@ public final class Projector {
     public ProjectionResult handle(EventRecord delivered) {
         Objects.requireNonNull(delivered, "delivered");
         AggregateRef aggregate = delivered.aggregate();
-        CheckpointConflictException conflict = null;
-        int applied = 0;
-        int fromStore = 0;
-        for (int attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-            long last = checkpoints.lastApplied(name, aggregate);
-            if (delivered.version() <= last) {
-                return new ProjectionResult(aggregate, applied > 0 ? ProjectionResult.Outcome.APPLIED
-                        : ProjectionResult.Outcome.ALREADY_APPLIED, applied, fromStore, last);
-            }
-            try {
-                long current = last;
-                if (delivered.version() > last + 1) {
-                    LOG.debug("projection {}: {} v{} arrived at checkpoint {}, reading the missing events",
-                            name, aggregate, delivered.version(), last);
-                    try (Stream<EventRecord> missing = store.readEvents(EventQuery.of(aggregate).after(last)
-                            .through(delivered.version() - 1).limit(100))) {
-                        for (Iterator<EventRecord> it = missing.iterator(); it.hasNext(); ) {
-                            EventRecord e = it.next();
-                            if (e.version() != current + 1) {
-                                throw new ProjectionGapException(name, aggregate, current + 1);
+        // A conflict: another worker moved the checkpoint; read it again and carry on from there.
+        return CONFLICT_RETRIES.run(new RetryLoop.Attempt<ProjectionResult>() {
+            int applied = 0;
+            int fromStore = 0;
+
+            @Override
+            public RetryLoop.Step<ProjectionResult> run(int attempt, boolean last) {
+                long checkpoint = checkpoints.lastApplied(name, aggregate);
+                if (delivered.version() <= checkpoint) {
+                    return RetryLoop.Step.done(new ProjectionResult(aggregate, applied > 0
+                            ? ProjectionResult.Outcome.APPLIED : ProjectionResult.Outcome.ALREADY_APPLIED,
+                            applied, fromStore, checkpoint));
+                }
+                try {
+                    long current = checkpoint;
+                    if (delivered.version() > checkpoint + 1) {
+                        LOG.debug("projection {}: {} v{} arrived at checkpoint {}, reading the missing events",
+                                name, aggregate, delivered.version(), checkpoint);
+                        try (Stream<EventRecord> missing = store.readEvents(EventQuery.of(aggregate).after(checkpoint)
+                                .through(delivered.version() - 1).limit(100))) {
+                            for (Iterator<EventRecord> it = missing.iterator(); it.hasNext(); ) {
+                                EventRecord e = it.next();
+                                if (e.version() != current + 1) {
+                                    throw new ProjectionGapException(name, aggregate, current + 1);
+                                }
+                                apply(e, current);
+                                current = e.version();
+                                applied++;
+                                fromStore++;
                             }
-                            apply(e, current);
-                            current = e.version();
-                            applied++;
-                            fromStore++;
+                        }
+                        if (current != delivered.version() - 1) {
+                            throw new ProjectionGapException(name, aggregate, current + 1);
                         }
                     }
-                    if (current != delivered.version() - 1) {
-                        throw new ProjectionGapException(name, aggregate, current + 1);
+                    apply(delivered, current);
+                    applied++;
+                    return RetryLoop.Step.done(new ProjectionResult(aggregate, ProjectionResult.Outcome.APPLIED,
+                            applied, fromStore, delivered.version()));
+                } catch (CheckpointConflictException e) {
+                    if (last) {
+                        throw e;
                     }
+                    return RetryLoop.Step.again(e);
                 }
-                apply(delivered, current);
-                applied++;
-                return new ProjectionResult(aggregate, ProjectionResult.Outcome.APPLIED, applied, fromStore,
-                        delivered.version());
-            } catch (CheckpointConflictException e) {
-                conflict = e;
             }
-        }
-        throw conflict;
+        });
     }
 
     /**
