@@ -4,16 +4,13 @@ import dev.eventfold.context.EventContext;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.NewEvent;
+import dev.eventfold.internal.concurrent.LazyExecutor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
@@ -33,12 +30,14 @@ final class BatchRunner implements AutoCloseable {
 
     private final int concurrency;
     private final Executor injectedExecutor;
-    private volatile ExecutorService ownExecutor;
-    private volatile boolean closed;
+    private final LazyExecutor ownExecutor;
 
     BatchRunner(int concurrency, Executor injectedExecutor) {
         this.concurrency = concurrency;
         this.injectedExecutor = injectedExecutor;
+        // Threads start with the first batch and end when idle, so an idle process (or a snapshot) holds none.
+        this.ownExecutor = LazyExecutor.idleEnding("eventfold-dispatch", concurrency, Duration.ofSeconds(30))
+                .refusingAfterClose("dispatcher is closed");
     }
 
     static BatchDispatchOutcome inOrder(List<EventSpec> events, Attempt attempt) {
@@ -150,52 +149,13 @@ final class BatchRunner implements AutoCloseable {
         return new BatchDispatchOutcome(BatchMode.ATOMIC, outcomes);
     }
 
-    // ---- the batch executor ----
-
     private Executor executor() {
-        if (injectedExecutor != null) {
-            return injectedExecutor;
-        }
-        ExecutorService e = ownExecutor;
-        if (e == null) {
-            synchronized (this) {
-                if (closed) {
-                    throw new IllegalStateException("dispatcher is closed");
-                }
-                e = ownExecutor;
-                if (e == null) {
-                    ownExecutor = e = newExecutor(concurrency);
-                }
-            }
-        }
-        return e;
-    }
-
-    private static ExecutorService newExecutor(int threads) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "eventfold-dispatch-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        // Threads start with the first batch and end when idle, so an idle process (or a snapshot) holds none.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), factory);
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        return injectedExecutor != null ? injectedExecutor : ownExecutor.get();
     }
 
     /** Stops the own batch threads; an injected executor is not touched. */
     @Override
     public void close() {
-        ExecutorService e;
-        synchronized (this) {
-            closed = true;
-            e = ownExecutor;
-            ownExecutor = null;
-        }
-        if (e != null) {
-            e.shutdown();
-        }
+        ownExecutor.close();
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.spi.wire.DynamoItemSize;
 import dev.eventfold.core.Sleeper;
+import dev.eventfold.internal.concurrent.LazyExecutor;
 import dev.eventfold.internal.retry.Backoff;
 import dev.eventfold.internal.retry.RetryLoop;
 import dev.eventfold.core.json.EventJson;
@@ -25,9 +26,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +84,7 @@ public final class StreamFanOut implements AutoCloseable {
     private final int maxAttempts;
     private final RetryLoop retries;
     private final Executor configuredExecutor;
-    private ExecutorService ownExecutor;
+    private final LazyExecutor ownExecutor = LazyExecutor.cached("eventfold-fanout");
 
     private StreamFanOut(Builder b) {
         this.queues = List.copyOf(b.queues);
@@ -418,27 +416,14 @@ public final class StreamFanOut implements AutoCloseable {
         return Backoff.exponential(Duration.ofMillis(initialMillis), 2, Duration.ofMillis(capMillis));
     }
 
-    private synchronized Executor executor() {
-        if (configuredExecutor != null) {
-            return configuredExecutor;
-        }
-        if (ownExecutor == null) {
-            AtomicInteger n = new AtomicInteger();
-            ownExecutor = Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "eventfold-fanout-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return ownExecutor;
+    private Executor executor() {
+        return configuredExecutor != null ? configuredExecutor : ownExecutor.get();
     }
 
+    /** Stops the fan-out's own threads, if it started any (a later batch starts new ones). */
     @Override
-    public synchronized void close() {
-        if (ownExecutor != null) {
-            ownExecutor.shutdown();
-            ownExecutor = null;
-        }
+    public void close() {
+        ownExecutor.close();
     }
 
     private static String text(JsonNode item, String name) {

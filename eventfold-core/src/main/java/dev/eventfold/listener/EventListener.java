@@ -5,6 +5,7 @@ import dev.eventfold.context.EventContext;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.json.EventJson;
+import dev.eventfold.internal.concurrent.LazyExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,9 +18,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -66,7 +64,7 @@ public final class EventListener implements AutoCloseable {
     private final Clock clock;
     private final boolean debug;
     private final UnaryOperator<EventRecord> upcast;
-    private ExecutorService ownExecutor;
+    private final LazyExecutor ownExecutor;
 
     private EventListener(Builder b, Map<String, Route> routes) {
         this.routes = Map.copyOf(routes);
@@ -74,6 +72,8 @@ public final class EventListener implements AutoCloseable {
         this.stalenessByType = Map.copyOf(b.stalenessByType);
         this.concurrency = b.concurrency;
         this.configuredExecutor = b.executor;
+        // The calling thread is one of the workers: the pool needs one thread fewer (none with concurrency 1).
+        this.ownExecutor = LazyExecutor.fixed("eventfold-listener", Math.max(1, b.concurrency - 1));
         this.clock = b.clock;
         this.debug = b.debug;
         this.upcast = b.upcast;
@@ -234,29 +234,14 @@ public final class EventListener implements AutoCloseable {
         return body;
     }
 
-    private synchronized Executor executor() {
-        if (configuredExecutor != null) {
-            return configuredExecutor;
-        }
-        if (ownExecutor == null) {
-            AtomicInteger n = new AtomicInteger();
-            // Daemon threads: a Lambda runtime or a test must never wait for them to exit.
-            ownExecutor = Executors.newFixedThreadPool(concurrency - 1, r -> {
-                Thread t = new Thread(r, "eventfold-listener-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return ownExecutor;
+    private Executor executor() {
+        return configuredExecutor != null ? configuredExecutor : ownExecutor.get();
     }
 
-    /** Stops the listener's own worker threads, if it started any. */
+    /** Stops the listener's own worker threads, if it started any (a later batch starts new ones). */
     @Override
-    public synchronized void close() {
-        if (ownExecutor != null) {
-            ownExecutor.shutdown();
-            ownExecutor = null;
-        }
+    public void close() {
+        ownExecutor.close();
     }
 
     @FunctionalInterface

@@ -1,5 +1,6 @@
 package dev.eventfold.replay;
 
+import dev.eventfold.internal.concurrent.LazyExecutor;
 import dev.eventfold.internal.retry.RateLimiter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +25,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -174,12 +174,9 @@ public final class Replayer {
         }
 
         private void runParallel(int lanes) throws InterruptedException {
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, lanes), r -> {
-                Thread t = new Thread(r, "eventfold-replay");
-                t.setDaemon(true);
-                return t;
-            });
+            LazyExecutor threads = LazyExecutor.fixed("eventfold-replay", Math.min(parallelism, lanes));
             try {
+                ExecutorService pool = threads.get();
                 List<Future<?>> futures = new ArrayList<>();
                 for (int lane = 0; lane < lanes; lane++) {
                     int l = lane;
@@ -198,7 +195,7 @@ public final class Replayer {
                     }
                 }
             } finally {
-                pool.shutdownNow();
+                threads.closeNow(); // a failed lane stops the others
             }
         }
 
