@@ -1,32 +1,22 @@
 package dev.eventfold.fanout;
 
 import dev.eventfold.fanout.internal.EventSources;
-import dev.eventfold.fanout.internal.EntryIds;
 import dev.eventfold.fanout.internal.FifoIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.eventfold.spi.wire.DynamoItemSize;
 import dev.eventfold.core.Sleeper;
 import dev.eventfold.internal.concurrent.LazyExecutor;
-import dev.eventfold.internal.retry.Backoff;
 import dev.eventfold.internal.retry.RetryLoop;
 import dev.eventfold.core.json.EventJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,24 +67,15 @@ public final class StreamFanOut implements AutoCloseable {
 
     private final List<String> queues;
     private final Optional<String> bus;
-    private final QueuePublisher queuePublisher;
-    private final BusPublisher busPublisher;
-    private final int queueRequestBytes;
-    private final int busRequestBytes;
-    private final int maxAttempts;
-    private final RetryLoop retries;
+    private final Destinations destinations;
     private final Executor configuredExecutor;
     private final LazyExecutor ownExecutor = LazyExecutor.cached("eventfold-fanout");
 
     private StreamFanOut(Builder b) {
         this.queues = List.copyOf(b.queues);
         this.bus = b.bus;
-        this.queuePublisher = b.queuePublisher;
-        this.busPublisher = b.busPublisher;
-        this.queueRequestBytes = b.queueRequestBytes;
-        this.busRequestBytes = b.busRequestBytes;
-        this.maxAttempts = b.maxAttempts;
-        this.retries = new RetryLoop(b.maxAttempts, doubling(b.initialBackoff, b.maxBackoff), b.sleeper);
+        this.destinations = new Destinations(b.queuePublisher, b.busPublisher, b.queueRequestBytes, b.busRequestBytes,
+                new Delivery(new RetryLoop(b.maxAttempts, Delivery.doubling(b.initialBackoff, b.maxBackoff), b.sleeper)));
         this.configuredExecutor = b.executor;
     }
 
@@ -108,23 +89,6 @@ public final class StreamFanOut implements AutoCloseable {
 
     public Optional<String> bus() {
         return bus;
-    }
-
-    /** An event to send: where it is in the batch, its body and the fields the entries need. */
-    private record Candidate(int position, String sequenceNumber, String eventId, String eventType,
-                             String aggregateId, String source, String body) {
-    }
-
-    /**
-     * One entry bound for one destination, made once its id in a request is known, and its counted
-     * size; {@code group} is its MessageGroupId on a FIFO queue, else null.
-     */
-    private record Pending<E>(Candidate candidate, String group, Function<String, E> entryWithId, long bytes) {
-    }
-
-    /** What one destination achieved: the position of its first undelivered candidate, if any. */
-    private record DestinationResult(String destination, int firstFailedPosition, List<DeliveryFailure> failures,
-                                     int requests) {
     }
 
     public FanOutOutcome handle(List<StreamRecord> records) {
@@ -164,9 +128,9 @@ public final class StreamFanOut implements AutoCloseable {
         List<CompletableFuture<DestinationResult>> running = new ArrayList<>();
         List<java.util.function.Supplier<DestinationResult>> tasks = new ArrayList<>();
         for (String queue : queues) {
-            tasks.add(() -> sendToQueue(queue, sendable));
+            tasks.add(() -> destinations.sendToQueue(queue, sendable));
         }
-        bus.ifPresent(name -> tasks.add(() -> sendToBus(name, sendable)));
+        bus.ifPresent(name -> tasks.add(() -> destinations.sendToBus(name, sendable)));
         Map<String, Integer> requests = new LinkedHashMap<>();
         if (!sendable.isEmpty() && !tasks.isEmpty()) {
             for (int t = 1; t < tasks.size(); t++) {
@@ -184,236 +148,6 @@ public final class StreamFanOut implements AutoCloseable {
         Optional<String> firstFailedSequence = firstFailed == Integer.MAX_VALUE ? Optional.empty()
                 : Optional.of(candidates.get(firstFailed).sequenceNumber());
         return new FanOutOutcome(firstFailedSequence, failures, events, requests);
-    }
-
-    private DestinationResult sendToQueue(String queueUrl, List<Candidate> candidates) {
-        boolean fifo = queueUrl.endsWith(".fifo");
-        List<Pending<QueueEntry>> pending = new ArrayList<>(candidates.size());
-        for (Candidate c : candidates) {
-            // Ids SQS would refuse (over 128 characters, characters outside its set) get a stable hash form.
-            Optional<String> group = fifo ? Optional.of(FifoIds.of(c.aggregateId())) : Optional.empty();
-            Optional<String> dedup = fifo ? Optional.of(FifoIds.of(c.eventId())) : Optional.empty();
-            // SQS counts the bodies (and message attributes, of which we send none) against the quota.
-            pending.add(new Pending<>(c, group.orElse(null), id -> new QueueEntry(id, c.body(), group, dedup),
-                    DynamoItemSize.utf8(c.body())));
-        }
-        Function<List<QueueEntry>, List<EntryFailure>> publish = entries -> queuePublisher.send(queueUrl, entries);
-        return fifo ? sendByGroup("queue:" + queueUrl, pending, queueRequestBytes, publish, QueueEntry::id)
-                : sendAll("queue:" + queueUrl, pending, queueRequestBytes, publish, QueueEntry::id);
-    }
-
-    private DestinationResult sendToBus(String busName, List<Candidate> candidates) {
-        List<Pending<BusEntry>> pending = new ArrayList<>(candidates.size());
-        for (Candidate c : candidates) {
-            long bytes = EVENTBRIDGE_ENTRY_OVERHEAD + DynamoItemSize.utf8(c.source()) + DynamoItemSize.utf8(c.eventType())
-                    + DynamoItemSize.utf8(c.body());
-            pending.add(new Pending<>(c, null, id -> new BusEntry(id, c.source(), c.eventType(), c.body()), bytes));
-        }
-        return sendAll("bus:" + busName, pending, busRequestBytes,
-                entries -> busPublisher.put(busName, entries), BusEntry::id);
-    }
-
-    /** Standard queues and the bus: requests filled in stream order; the destination stops at its first failure. */
-    private <E> DestinationResult sendAll(String destination, List<Pending<E>> pending, int quota,
-                                          Function<List<E>, List<EntryFailure>> publish, Function<E, String> idOf) {
-        int requests = 0;
-        int pos = 0;
-        while (pos < pending.size()) {
-            Pending<E> first = pending.get(pos);
-            if (first.bytes() > quota) {
-                return new DestinationResult(destination, first.candidate().position(),
-                        List.of(tooLarge(destination, first, quota)), requests);
-            }
-            // Fill one request by count and by size.
-            List<Pending<E>> batch = new ArrayList<>(MAX_ENTRIES);
-            long bytes = 0;
-            while (pos < pending.size() && batch.size() < MAX_ENTRIES && bytes + pending.get(pos).bytes() <= quota) {
-                bytes += pending.get(pos).bytes();
-                batch.add(pending.get(pos++));
-            }
-            Attempted<E> attempted = deliver(destination, batch, publish, idOf);
-            requests += attempted.requests();
-            if (!attempted.undelivered().isEmpty()) {
-                int firstPosition = attempted.undelivered().stream().mapToInt(u -> u.pending().candidate().position())
-                        .min().getAsInt();
-                return new DestinationResult(destination, firstPosition,
-                        attempted.undelivered().stream().map(Undelivered::failure).toList(), requests);
-            }
-        }
-        return new DestinationResult(destination, Integer.MAX_VALUE, List.of(), requests);
-    }
-
-    /**
-     * FIFO queues: a request never holds two entries of one message group, so that an entry
-     * retried alone cannot be overtaken by a later entry of its group sent with it. Groups
-     * interleave across requests, the earliest pending heads first; a group's entries go out one
-     * request after another, in stream order. A group whose entry could not be delivered stops
-     * there (its later entries are not sent); the other groups go on.
-     */
-    private <E> DestinationResult sendByGroup(String destination, List<Pending<E>> pending, int quota,
-                                              Function<List<E>, List<EntryFailure>> publish, Function<E, String> idOf) {
-        Map<String, ArrayDeque<Pending<E>>> groups = new LinkedHashMap<>();
-        for (Pending<E> p : pending) {
-            groups.computeIfAbsent(p.group(), g -> new ArrayDeque<>()).add(p);
-        }
-        // Each group's next entry, by stream position.
-        TreeMap<Integer, ArrayDeque<Pending<E>>> heads = new TreeMap<>();
-        groups.values().forEach(g -> heads.put(g.peekFirst().candidate().position(), g));
-        List<DeliveryFailure> failures = new ArrayList<>();
-        int firstFailed = Integer.MAX_VALUE;
-        int requests = 0;
-        while (!heads.isEmpty()) {
-            List<Pending<E>> batch = new ArrayList<>(MAX_ENTRIES);
-            long bytes = 0;
-            for (Iterator<ArrayDeque<Pending<E>>> it = heads.values().iterator(); it.hasNext() && batch.size() < MAX_ENTRIES; ) {
-                Pending<E> head = it.next().peekFirst();
-                if (head.bytes() > quota) {
-                    failures.add(tooLarge(destination, head, quota));
-                    firstFailed = Math.min(firstFailed, head.candidate().position());
-                    it.remove(); // the group stops at its entry that can never be sent
-                    continue;
-                }
-                if (bytes + head.bytes() > quota) {
-                    break;
-                }
-                bytes += head.bytes();
-                batch.add(head);
-            }
-            if (batch.isEmpty()) {
-                continue;
-            }
-            Attempted<E> attempted = deliver(destination, batch, publish, idOf);
-            requests += attempted.requests();
-            Map<Pending<E>, Undelivered<E>> failed = new IdentityHashMap<>();
-            attempted.undelivered().forEach(u -> failed.put(u.pending(), u));
-            for (Pending<E> p : batch) {
-                ArrayDeque<Pending<E>> group = heads.remove(p.candidate().position());
-                Undelivered<E> u = failed.get(p);
-                if (u != null) {
-                    failures.add(u.failure());
-                    firstFailed = Math.min(firstFailed, p.candidate().position());
-                    continue; // the group stops: its later entries are not sent
-                }
-                group.pollFirst();
-                if (!group.isEmpty()) {
-                    heads.put(group.peekFirst().candidate().position(), group);
-                }
-            }
-        }
-        return new DestinationResult(destination, firstFailed, failures, requests);
-    }
-
-    /** The entries of one request that were not delivered, and the requests it took. */
-    private record Attempted<E>(int requests, List<Undelivered<E>> undelivered) {
-    }
-
-    private record Undelivered<E>(Pending<E> pending, DeliveryFailure failure) {
-    }
-
-    /** Sends one request, then its failed entries alone, while they are retryable and attempts remain. */
-    private <E> Attempted<E> deliver(String destination, List<Pending<E>> batch,
-                                     Function<List<E>, List<EntryFailure>> publish, Function<E, String> idOf) {
-        Map<String, Pending<E>> byId = new LinkedHashMap<>();
-        List<E> entries = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Pending<E> p = batch.get(i);
-            E entry = p.entryWithId().apply(EntryIds.of(p.candidate().eventId(), i));
-            byId.put(idOf.apply(entry), p);
-            entries.add(entry);
-        }
-        Resends<E> resends = new Resends<>(destination, batch.size(), entries, publish, idOf);
-        if (!entries.isEmpty()) {
-            retries.run(resends);
-        }
-        entries = resends.entries;
-        List<EntryFailure> lastFailures = resends.lastFailures;
-        DeliveryFailure.Reason reason = resends.reason;
-        int requests = resends.requests;
-        if (entries.isEmpty()) {
-            return new Attempted<>(requests, List.of());
-        }
-        Map<String, EntryFailure> failedById = new HashMap<>();
-        lastFailures.forEach(f -> failedById.put(f.id(), f));
-        List<Undelivered<E>> undelivered = new ArrayList<>();
-        for (E en : entries) {
-            Pending<E> p = byId.get(idOf.apply(en));
-            EntryFailure f = failedById.get(idOf.apply(en));
-            Candidate c = p.candidate();
-            log.error("event {} (stream record {}) not delivered to {}: {} {}", c.eventId(),
-                    c.sequenceNumber(), destination, f.code(), f.message());
-            undelivered.add(new Undelivered<>(p, new DeliveryFailure(c.sequenceNumber(), c.eventId(), destination,
-                    reason, f.code() + ": " + f.message())));
-        }
-        return new Attempted<>(requests, undelivered);
-    }
-
-    /** The attempts of one request: each sends the entries the last one left undelivered. */
-    private final class Resends<E> implements RetryLoop.Attempt<Void> {
-        final String destination;
-        final int batchSize;
-        final Function<List<E>, List<EntryFailure>> publish;
-        final Function<E, String> idOf;
-        List<E> entries;
-        List<EntryFailure> lastFailures = List.of();
-        DeliveryFailure.Reason reason = DeliveryFailure.Reason.REJECTED;
-        int requests;
-
-        Resends(String destination, int batchSize, List<E> entries, Function<List<E>, List<EntryFailure>> publish,
-                Function<E, String> idOf) {
-            this.destination = destination;
-            this.batchSize = batchSize;
-            this.entries = entries;
-            this.publish = publish;
-            this.idOf = idOf;
-        }
-
-        @Override
-        public RetryLoop.Step<Void> run(int attempt, boolean last) {
-            requests++;
-            try {
-                lastFailures = publish.apply(entries);
-                reason = DeliveryFailure.Reason.REJECTED;
-            } catch (RuntimeException e) {
-                // The request as a whole failed (the SDK already retried it): every entry is undelivered.
-                log.warn("request to {} failed (attempt {} of {}): {}", destination, attempt, maxAttempts,
-                        e.toString());
-                lastFailures = entries.stream().map(en -> new EntryFailure(idOf.apply(en),
-                        e.getClass().getSimpleName(), e.getMessage(), true)).toList();
-                reason = DeliveryFailure.Reason.REQUEST_FAILED;
-            }
-            Map<String, EntryFailure> failedById = new HashMap<>();
-            for (EntryFailure f : lastFailures) {
-                failedById.put(f.id(), f);
-            }
-            entries = entries.stream().filter(en -> failedById.containsKey(idOf.apply(en))).toList();
-            if (entries.isEmpty() || lastFailures.stream().anyMatch(f -> !f.retryable()) || last) {
-                return RetryLoop.Step.done(null);
-            }
-            log.info("{} of {} entries to {} failed, retrying", entries.size(), batchSize, destination);
-            return RetryLoop.Step.again(ie -> new IllegalStateException("interrupted while backing off", ie));
-        }
-    }
-
-    private static DeliveryFailure tooLarge(String destination, Pending<?> p, int quota) {
-        Candidate c = p.candidate();
-        log.error("event {} (stream record {}) is {} bytes, over the {}-byte request quota of {}: not sent",
-                c.eventId(), c.sequenceNumber(), p.bytes(), quota, destination);
-        return new DeliveryFailure(c.sequenceNumber(), c.eventId(), destination, DeliveryFailure.Reason.TOO_LARGE,
-                p.bytes() + " bytes > quota " + quota);
-    }
-
-    /**
-     * The wait before retry n: {@code initial * 2^(n-1)} in whole milliseconds, at most {@code max},
-     * and doubling at most 20 times (as it always has).
-     */
-    private static Backoff doubling(Duration initial, Duration max) {
-        long initialMillis = initial.toMillis();
-        if (initialMillis == 0) {
-            return Backoff.none();
-        }
-        long capMillis = initialMillis > (Long.MAX_VALUE >> 20) ? max.toMillis()
-                : Math.min(max.toMillis(), initialMillis << 20);
-        return Backoff.exponential(Duration.ofMillis(initialMillis), 2, Duration.ofMillis(capMillis));
     }
 
     private Executor executor() {
