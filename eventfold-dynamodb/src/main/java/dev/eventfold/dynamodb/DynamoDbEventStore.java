@@ -2,6 +2,7 @@ package dev.eventfold.dynamodb;
 
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.dynamodb.internal.AttributeValues;
+import dev.eventfold.dynamodb.internal.HttpClients;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
@@ -34,7 +35,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -517,7 +517,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
 
         private DynamoDbClient newClient() {
             DynamoDbClientBuilder b = DynamoDbClient.builder()
-                    .httpClient(SharedHttpClient.get())
+                    .httpClient(HttpClients.shared())
                     .overrideConfiguration(ClientOverrideConfiguration.builder()
                             .apiCallTimeout(apiCallTimeout)
                             .apiCallAttemptTimeout(apiCallTimeout.dividedBy(3))
@@ -563,24 +563,6 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
                     action.accept(v);
                 }
             }
-        }
-    }
-
-    /** One HTTP client per process for every client Eventfold builds itself. */
-    static final class SharedHttpClient {
-        private SharedHttpClient() {
-        }
-
-        private static final class Holder {
-            // Created on first use (class initialisation of the holder), not when the store class loads.
-            static final software.amazon.awssdk.http.SdkHttpClient INSTANCE = UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(2))
-                    .socketTimeout(Duration.ofSeconds(10))
-                    .build();
-        }
-
-        static software.amazon.awssdk.http.SdkHttpClient get() {
-            return Holder.INSTANCE;
         }
     }
 }
