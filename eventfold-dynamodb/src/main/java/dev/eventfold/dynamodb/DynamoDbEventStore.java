@@ -2,7 +2,6 @@ package dev.eventfold.dynamodb;
 
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.dynamodb.internal.AttributeValues;
-import dev.eventfold.dynamodb.internal.HttpClients;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateHead;
 import dev.eventfold.core.AggregateRef;
@@ -33,11 +32,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -88,8 +85,10 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     private final boolean idempotencyRecords;
     private final Duration idempotencyRetention;
     private final boolean ownsClient;
+    private final DynamoDbSettings settings;
 
     private DynamoDbEventStore(Builder b) {
+        this.settings = b.built;
         this.client = b.client;
         this.tableName = b.tableName;
         this.clock = b.clock;
@@ -99,11 +98,11 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
         this.ownsClient = b.ownsClient;
     }
 
-    /** Closes the DynamoDB client if this store built it (an injected client stays open). */
+    /** Closes the DynamoDB client if this store's settings built it (an injected client stays open). */
     @Override
     public void close() {
-        if (ownsClient && client instanceof Builder.Memoized<DynamoDbClient> m) {
-            m.ifBuilt(DynamoDbClient::close);
+        if (ownsClient) {
+            settings.close();
         }
     }
 
@@ -113,6 +112,11 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
 
     public String tableName() {
         return tableName;
+    }
+
+    /** The table and client this store works with: give them to the other DynamoDB components to share the client. */
+    public DynamoDbSettings settings() {
+        return settings;
     }
 
     /** The client this store sends its requests with (built on first use when configured by region/endpoint). */
@@ -412,50 +416,60 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     }
 
     /**
-     * Configures a {@link DynamoDbEventStore}. Give either a {@link #client(DynamoDbClient)} or the
-     * settings to build one ({@link #region}, {@link #endpoint}, {@link #credentials}); a built
-     * client is created on first use, never at class load, with explicit timeouts.
+     * Configures a {@link DynamoDbEventStore}: its {@link DynamoDbSettings} (table, and a client or
+     * the settings to build one on first use, never at class load), given whole with
+     * {@link #settings} or filled by the shortcuts {@link #client}, {@link #tableName},
+     * {@link #region}, {@link #endpoint}, {@link #credentials}, {@link #apiCallTimeout}; and the
+     * store's own options.
      */
     public static final class Builder {
-        private Supplier<DynamoDbClient> client;
-        private Region region;
-        private URI endpoint;
-        private AwsCredentialsProvider credentials;
-        private String tableName;
+        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
         private Clock clock = Clock.systemUTC();
         private boolean consistentReads = true;
-        private Duration apiCallTimeout = Duration.ofSeconds(10);
         private boolean idempotencyRecords = true;
         private Duration idempotencyRetention = PreparedAppend.DEFAULT_IDEMPOTENCY_RETENTION;
+        // Made by build() from the settings, for the store's constructor.
+        private DynamoDbSettings built;
+        private Supplier<DynamoDbClient> client;
+        private String tableName;
         private boolean ownsClient;
 
         private Builder() {
         }
 
+        /**
+         * The table and the client. Replaces what the shortcuts set before; shortcuts called after
+         * change it. A store closes the client its settings built (see {@link DynamoDbSettings}).
+         */
+        public Builder settings(DynamoDbSettings value) {
+            this.settings = DynamoDbSettings.from(Objects.requireNonNull(value, "settings"));
+            return this;
+        }
+
+        /** A client you built and own (the store never closes it); excludes region, endpoint and credentials. */
         public Builder client(DynamoDbClient value) {
-            Objects.requireNonNull(value, "client");
-            this.client = () -> value;
+            settings.client(value);
             return this;
         }
 
         public Builder region(Region value) {
-            this.region = Objects.requireNonNull(value, "region");
+            settings.region(value);
             return this;
         }
 
         public Builder endpoint(URI value) {
-            this.endpoint = Objects.requireNonNull(value, "endpoint");
+            settings.endpoint(value);
             return this;
         }
 
         public Builder credentials(AwsCredentialsProvider value) {
-            this.credentials = Objects.requireNonNull(value, "credentials");
+            settings.credentials(value);
             return this;
         }
 
         /** Required: the shared event table. */
         public Builder tableName(String value) {
-            this.tableName = value;
+            settings.tableName(value);
             return this;
         }
 
@@ -496,73 +510,17 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
 
         /** For a client this builder creates: the timeout of a whole call, retries included. Default 10 s. */
         public Builder apiCallTimeout(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("apiCallTimeout", "must be positive");
-            }
-            this.apiCallTimeout = value;
+            settings.apiCallTimeout(value);
             return this;
         }
 
+        /** @throws InvalidInputException a bad setting, named (see {@link DynamoDbSettings.Builder#build()}) */
         public DynamoDbEventStore build() {
-            Keys.requireNonBlank("tableName", tableName);
-            if (client != null && (region != null || endpoint != null || credentials != null)) {
-                throw new InvalidInputException("client", "give either a client or region/endpoint/credentials, not both");
-            }
-            if (client == null) {
-                client = new Memoized<>(this::newClient);
-                ownsClient = true;
-            }
+            built = settings.build();
+            client = built::client;
+            tableName = built.tableName();
+            ownsClient = built.buildsClient();
             return new DynamoDbEventStore(this);
-        }
-
-        private DynamoDbClient newClient() {
-            DynamoDbClientBuilder b = DynamoDbClient.builder()
-                    .httpClient(HttpClients.shared())
-                    .overrideConfiguration(ClientOverrideConfiguration.builder()
-                            .apiCallTimeout(apiCallTimeout)
-                            .apiCallAttemptTimeout(apiCallTimeout.dividedBy(3))
-                            .build());
-            if (region != null) {
-                b.region(region);
-            }
-            if (endpoint != null) {
-                b.endpointOverride(endpoint);
-            }
-            if (credentials != null) {
-                b.credentialsProvider(credentials);
-            }
-            return b.build();
-        }
-
-        /** Builds its value on first use, once. */
-        static final class Memoized<T> implements Supplier<T> {
-            private final Supplier<T> factory;
-            private volatile T value;
-
-            Memoized(Supplier<T> factory) {
-                this.factory = factory;
-            }
-
-            @Override
-            public T get() {
-                T v = value;
-                if (v == null) {
-                    synchronized (this) {
-                        v = value;
-                        if (v == null) {
-                            value = v = factory.get();
-                        }
-                    }
-                }
-                return v;
-            }
-
-            void ifBuilt(java.util.function.Consumer<T> action) {
-                T v = value;
-                if (v != null) {
-                    action.accept(v);
-                }
-            }
         }
     }
 }

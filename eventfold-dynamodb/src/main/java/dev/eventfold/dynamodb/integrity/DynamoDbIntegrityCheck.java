@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.integrity;
 
+import dev.eventfold.dynamodb.DynamoDbSettings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventStoreException;
@@ -50,7 +51,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 public final class DynamoDbIntegrityCheck {
     private static final int PROGRESS_EVERY = 500;
 
-    private final DynamoDbClient client;
+    private final DynamoDbSettings settings;
     private final String tableName;
     private final int segments;
     private final boolean consistentRead;
@@ -59,8 +60,8 @@ public final class DynamoDbIntegrityCheck {
     private final UnaryOperator<ScanSource> scanHook;
 
     private DynamoDbIntegrityCheck(Builder b) {
-        this.client = b.client;
-        this.tableName = b.tableName;
+        this.settings = b.built;
+        this.tableName = b.built.tableName();
         this.segments = b.segments;
         this.consistentRead = b.consistentRead;
         this.maxDefects = b.maxDefects;
@@ -91,7 +92,7 @@ public final class DynamoDbIntegrityCheck {
 
     public IntegrityReport checkTable() {
         IntegrityChecker checker = new IntegrityChecker("table " + tableName, maxDefects);
-        ScanSource source = scanHook.apply(DynamoDbScanSource.builder().client(client).tableName(tableName)
+        ScanSource source = scanHook.apply(DynamoDbScanSource.builder().settings(settings)
                 .consistentRead(consistentRead).build());
         ParallelScan.forEach(source, segments, ScanFilter.ALL_ITEMS, counting(checker));
         return checker.report(pk -> Optional.of(recheck(pk)));
@@ -127,7 +128,7 @@ public final class DynamoDbIntegrityCheck {
                 .consistentRead(consistent)
                 .build();
         try {
-            client.queryPaginator(q).items().forEach(item -> sink.accept(AttributeValues.toJson(item)));
+            client().queryPaginator(q).items().forEach(item -> sink.accept(AttributeValues.toJson(item)));
         } catch (SdkException e) {
             throw new EventStoreException("Query", e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException s
                     && s.statusCode() < 500 && !s.isThrottlingException() ? EventStoreException.Kind.REJECTED
@@ -144,7 +145,7 @@ public final class DynamoDbIntegrityCheck {
                 .projectionExpression("pk")
                 .build();
         try {
-            client.queryPaginator(q).items().forEach(item -> {
+            client().queryPaginator(q).items().forEach(item -> {
                 AttributeValue pk = item.get("pk");
                 if (pk != null && pk.s() != null) {
                     pks.add(pk.s());
@@ -156,10 +157,16 @@ public final class DynamoDbIntegrityCheck {
         return pks;
     }
 
-    /** Builds a {@link DynamoDbIntegrityCheck}; client and table name are required. */
+    /** The client of the settings: given, or built on first use. */
+    private DynamoDbClient client() {
+        return settings.client();
+    }
+
+    /** Builds a {@link DynamoDbIntegrityCheck}; a client (or settings) and a table name are required. */
     public static final class Builder {
-        private DynamoDbClient client;
-        private String tableName;
+        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
+        private boolean clientGiven; // a client, or settings (which may build one)
+        private DynamoDbSettings built;
         private int segments = 4;
         private boolean consistentRead = true;
         private int maxDefects = IntegrityChecker.DEFAULT_MAX_DEFECTS;
@@ -175,13 +182,25 @@ public final class DynamoDbIntegrityCheck {
             return this;
         }
 
+        /**
+         * The table and the client; {@link dev.eventfold.dynamodb.DynamoDbEventStore#settings()} shares
+         * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
+         */
+        public Builder settings(DynamoDbSettings v) {
+            this.settings = DynamoDbSettings.from(Objects.requireNonNull(v, "settings"));
+            this.clientGiven = true;
+            return this;
+        }
+
+        /** A client you built and own: never closed here. */
         public Builder client(DynamoDbClient v) {
-            this.client = Objects.requireNonNull(v, "client");
+            settings.client(v);
+            this.clientGiven = true;
             return this;
         }
 
         public Builder tableName(String v) {
-            this.tableName = v;
+            settings.tableName(v);
             return this;
         }
 
@@ -208,10 +227,10 @@ public final class DynamoDbIntegrityCheck {
         }
 
         public DynamoDbIntegrityCheck build() {
-            if (client == null) {
+            if (!clientGiven) {
                 throw new InvalidInputException("client", "must be set");
             }
-            Keys.requireNonBlank("tableName", tableName);
+            built = settings.build(); // checks tableName
             if (segments < 1 || segments > 1000) {
                 throw new InvalidInputException("segments", "must be in 1..1000, was " + segments);
             }

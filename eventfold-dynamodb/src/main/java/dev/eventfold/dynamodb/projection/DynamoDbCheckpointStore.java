@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.projection;
 
+import dev.eventfold.dynamodb.DynamoDbSettings;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.CorruptItemException;
@@ -65,13 +66,13 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
     /** The checkpoint takes one of the 100 actions of a transaction. */
     public static final int MAX_WRITES = DynamoItemSize.MAX_TRANSACTION_ITEMS - 1;
 
-    private final DynamoDbClient client;
+    private final DynamoDbSettings settings;
     private final String tableName;
     private final Clock clock;
 
     private DynamoDbCheckpointStore(Builder b) {
-        this.client = b.client;
-        this.tableName = b.tableName;
+        this.settings = b.built;
+        this.tableName = b.built.tableName();
         this.clock = b.clock;
     }
 
@@ -104,7 +105,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         Map<String, AttributeValue> key = key(projection, aggregate);
         GetItemResponse r;
         try {
-            r = client.getItem(g -> g.tableName(tableName).key(key).consistentRead(true));
+            r = client().getItem(g -> g.tableName(tableName).key(key).consistentRead(true));
         } catch (SdkException e) {
             throw DynamoErrors.translate("GetItem", false, e);
         }
@@ -141,12 +142,12 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         String prefix = partitionPrefix(projection);
         long deleted = 0;
         try {
-            for (Map<String, AttributeValue> item : client.scanPaginator(s -> s.tableName(tableName)
+            for (Map<String, AttributeValue> item : client().scanPaginator(s -> s.tableName(tableName)
                     .filterExpression("begins_with(pk, :prefix) AND sk = :sk")
                     .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(prefix), ":sk", AttributeValue.fromS(SK)))
                     .projectionExpression("pk, sk")
                     .consistentRead(true)).items()) {
-                client.deleteItem(d -> d.tableName(tableName).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
+                client().deleteItem(d -> d.tableName(tableName).key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))));
                 deleted++;
             }
         } catch (SdkException e) {
@@ -159,7 +160,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
     public void advance(String projection, AggregateRef aggregate, long expectedVersion, long newVersion) {
         Update u = checkpointUpdate(projection, aggregate, expectedVersion, newVersion);
         try {
-            client.updateItem(b -> b.tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
+            client().updateItem(b -> b.tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
                     .conditionExpression(u.conditionExpression()).expressionAttributeNames(u.expressionAttributeNames())
                     .expressionAttributeValues(u.expressionAttributeValues()));
         } catch (ConditionalCheckFailedException e) {
@@ -195,7 +196,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         items.addAll(writes);
         try {
             // The SDK fills ClientRequestToken: its own retries of a lost response stay idempotent.
-            client.transactWriteItems(t -> t.transactItems(items));
+            client().transactWriteItems(t -> t.transactItems(items));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
             if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
@@ -236,23 +237,41 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
                 .build();
     }
 
-    /** Builds a {@link DynamoDbCheckpointStore}; client and table name are required. */
+    /** The client of the settings: given, or built on first use. */
+    private DynamoDbClient client() {
+        return settings.client();
+    }
+
+    /** Builds a {@link DynamoDbCheckpointStore}; a client (or settings) and a table name are required. */
     public static final class Builder {
-        private DynamoDbClient client;
-        private String tableName;
+        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
+        private boolean clientGiven; // a client, or settings (which may build one)
+        private DynamoDbSettings built;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
 
+        /**
+         * The table and the client; {@link dev.eventfold.dynamodb.DynamoDbEventStore#settings()} shares
+         * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
+         */
+        public Builder settings(DynamoDbSettings v) {
+            this.settings = DynamoDbSettings.from(Objects.requireNonNull(v, "settings"));
+            this.clientGiven = true;
+            return this;
+        }
+
+        /** A client you built and own: never closed here. */
         public Builder client(DynamoDbClient v) {
-            this.client = Objects.requireNonNull(v, "client");
+            settings.client(v);
+            this.clientGiven = true;
             return this;
         }
 
         /** The table that holds the checkpoints: with pk/sk string keys, like the event table. */
         public Builder tableName(String v) {
-            this.tableName = v;
+            settings.tableName(v);
             return this;
         }
 
@@ -262,10 +281,10 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         }
 
         public DynamoDbCheckpointStore build() {
-            if (client == null) {
+            if (!clientGiven) {
                 throw new InvalidInputException("client", "must be set");
             }
-            Keys.requireNonBlank("tableName", tableName);
+            built = settings.build(); // checks tableName
             return new DynamoDbCheckpointStore(this);
         }
     }
