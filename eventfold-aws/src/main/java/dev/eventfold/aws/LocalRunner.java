@@ -1,5 +1,6 @@
 package dev.eventfold.aws;
 
+import dev.eventfold.core.InvalidInputException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,10 +152,13 @@ public final class LocalRunner implements AutoCloseable {
 
         public LocalRunner build() {
             if (streams.isEmpty() && queues.isEmpty()) {
-                throw new IllegalArgumentException("a runner needs a stream or a queue to poll");
+                throw new InvalidInputException("queues", "a runner needs a stream or a queue to poll");
             }
-            if (idlePause.isNegative() || stopTimeout.isNegative()) {
-                throw new IllegalArgumentException("durations must not be negative");
+            if (idlePause.isNegative()) {
+                throw new InvalidInputException("idlePause", "must not be negative, was " + idlePause);
+            }
+            if (stopTimeout.isNegative()) {
+                throw new InvalidInputException("stopTimeout", "must not be negative, was " + stopTimeout);
             }
             return new LocalRunner(this);
         }

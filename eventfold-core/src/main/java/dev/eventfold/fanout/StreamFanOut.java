@@ -1,5 +1,6 @@
 package dev.eventfold.fanout;
 
+import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.fanout.internal.EventSources;
 import dev.eventfold.fanout.internal.FifoIds;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -236,12 +237,17 @@ public final class StreamFanOut implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The wait before retry n of an entry: {@code initial * 2^(n-1)}, whole milliseconds, at most
+         * {@code max}. Default: from 100 ms up to 2 s. Zero for no wait.
+         */
         public Builder backoff(Duration initial, Duration max) {
             this.initialBackoff = Objects.requireNonNull(initial, "initial");
             this.maxBackoff = Objects.requireNonNull(max, "max");
             return this;
         }
 
+        /** How the fan-out waits between attempts; tests pass one that records instead of sleeping. */
         public Builder sleeper(Sleeper value) {
             this.sleeper = Objects.requireNonNull(value, "sleeper");
             return this;
@@ -256,26 +262,33 @@ public final class StreamFanOut implements AutoCloseable {
         public StreamFanOut build() {
             for (String q : queues) {
                 if (q == null || q.isBlank()) {
-                    throw new IllegalArgumentException("queue URLs must not be blank");
+                    throw new InvalidInputException("queues", "queue URLs must not be blank");
                 }
             }
             if (queues.stream().distinct().count() != queues.size()) {
-                throw new IllegalArgumentException("a queue URL is listed twice");
+                throw new InvalidInputException("queues", "a queue URL is listed twice");
             }
             if (!queues.isEmpty() && queuePublisher == null) {
-                throw new IllegalArgumentException("queues are configured but no queuePublisher");
+                throw new InvalidInputException("queuePublisher", "queues are configured but no queuePublisher");
             }
-            if (bus.isPresent() && (bus.get().isBlank() || busPublisher == null)) {
-                throw new IllegalArgumentException("a bus needs a non-blank name and a busPublisher");
+            if (bus.isPresent() && bus.get().isBlank()) {
+                throw new InvalidInputException("bus", "a bus needs a non-blank name");
             }
-            if (queueRequestBytes < 1 || busRequestBytes < 1) {
-                throw new IllegalArgumentException("request quotas must be positive");
+            if (bus.isPresent() && busPublisher == null) {
+                throw new InvalidInputException("busPublisher", "a bus is configured but no busPublisher");
+            }
+            if (queueRequestBytes < 1) {
+                throw new InvalidInputException("queueRequestBytes", "must be positive, was " + queueRequestBytes);
+            }
+            if (busRequestBytes < 1) {
+                throw new InvalidInputException("busRequestBytes", "must be positive, was " + busRequestBytes);
             }
             if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+                throw new InvalidInputException("maxAttempts", "must be at least 1, was " + maxAttempts);
             }
             if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-                throw new IllegalArgumentException("backoff must satisfy 0 <= initial <= max");
+                throw new InvalidInputException("backoff", "must satisfy 0 <= initial <= max, was " + initialBackoff
+                        + " and " + maxBackoff);
             }
             return new StreamFanOut(this);
         }

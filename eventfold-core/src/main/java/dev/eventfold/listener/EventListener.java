@@ -324,9 +324,6 @@ public final class EventListener implements AutoCloseable {
 
         /** How many message groups run at once (1 = one after another on the calling thread). */
         public Builder concurrency(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("concurrency must be at least 1, was " + value);
-            }
             this.concurrency = value;
             return this;
         }
@@ -360,6 +357,9 @@ public final class EventListener implements AutoCloseable {
         }
 
         public EventListener build() {
+            if (concurrency < 1) {
+                throw new InvalidInputException("concurrency", "must be at least 1, was " + concurrency);
+            }
             if (!errors.isEmpty()) {
                 throw errors.get(0);
             }
@@ -399,7 +399,7 @@ public final class EventListener implements AutoCloseable {
 
         private static String requireType(String eventType) {
             if (eventType == null || eventType.isBlank()) {
-                throw new IllegalArgumentException("eventType must not be blank");
+                throw new InvalidInputException("eventType", "must not be blank");
             }
             return eventType;
         }

@@ -1,5 +1,6 @@
 package dev.eventfold.runtime;
 
+import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.fanout.BusEntry;
@@ -262,6 +263,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         private final java.util.Set<String> queueNames = new java.util.LinkedHashSet<>();
         private final Map<String, EventListener> listeners = new LinkedHashMap<>();
         private final List<String> fanOutQueues = new ArrayList<>();
+        private InvalidInputException refused; // the first bad declaration, thrown by build()
         private final Map<String, Predicate<BusEntry>> rules = new LinkedHashMap<>();
         private Optional<String> busName = Optional.empty();
         private int requestBytes = StreamFanOut.DEFAULT_REQUEST_BYTES;
@@ -302,7 +304,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         /** A listener for a queue declared by {@link #rule}. */
         public Builder listener(String queueName, EventListener listener) {
             if (!queueNames.contains(queueName)) {
-                throw new IllegalArgumentException("no queue " + queueName);
+                refuse(new InvalidInputException("listener", "no queue " + queueName));
             }
             listeners.put(queueName, Objects.requireNonNull(listener, "listener"));
             return this;
@@ -314,9 +316,6 @@ public final class EmbeddedRuntime implements AutoCloseable {
         }
 
         public Builder maxReceives(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("maxReceives must be at least 1, was " + value);
-            }
             this.maxReceives = value;
             return this;
         }
@@ -328,19 +327,34 @@ public final class EmbeddedRuntime implements AutoCloseable {
 
         private void addQueue(String name, boolean fedByFanOut) {
             if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("queue name must not be blank");
+                refuse(new InvalidInputException("queue", "queue name must not be blank"));
+                return;
             }
             if (!queueNames.add(name)) {
-                throw new IllegalArgumentException("queue " + name + " declared twice");
+                refuse(new InvalidInputException("queue", "queue " + name + " declared twice"));
+                return;
             }
             if (fedByFanOut) {
                 fanOutQueues.add(name);
             }
         }
 
+        private void refuse(InvalidInputException e) {
+            if (refused == null) {
+                refused = e;
+            }
+        }
+
+        /** @throws InvalidInputException the first bad declaration or setting, named */
         public EmbeddedRuntime build() {
+            if (refused != null) {
+                throw refused;
+            }
+            if (maxReceives < 1) {
+                throw new InvalidInputException("maxReceives", "must be at least 1, was " + maxReceives);
+            }
             if (!rules.isEmpty() && busName.isEmpty()) {
-                throw new IllegalArgumentException("rules need a bus");
+                throw new InvalidInputException("bus", "rules need a bus");
             }
             return new EmbeddedRuntime(this);
         }

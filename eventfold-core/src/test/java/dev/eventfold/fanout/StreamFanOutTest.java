@@ -1,5 +1,6 @@
 package dev.eventfold.fanout;
 
+import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.fanout.internal.EventSources;
 import dev.eventfold.fanout.internal.FifoIds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -445,12 +446,12 @@ class StreamFanOutTest {
         @Test
         void bad_settings_are_refused_when_built() {
             assertThatThrownBy(() -> StreamFanOut.builder().queues(List.of(STANDARD)).build())
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> StreamFanOut.builder().bus(BUS).build()).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> fanOut().requestBytes(0).build()).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> fanOut().maxAttempts(0).build()).isInstanceOf(IllegalArgumentException.class);
+                    .isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> StreamFanOut.builder().bus(BUS).build()).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> fanOut().requestBytes(0).build()).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> fanOut().maxAttempts(0).build()).isInstanceOf(InvalidInputException.class);
             assertThatThrownBy(() -> fanOut().queues(List.of(STANDARD, STANDARD)).build())
-                    .isInstanceOf(IllegalArgumentException.class);
+                    .isInstanceOf(InvalidInputException.class);
         }
     }
 }

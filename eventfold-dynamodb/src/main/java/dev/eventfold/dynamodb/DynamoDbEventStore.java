@@ -501,9 +501,6 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
          * seconds), for the table's TTL ({@link EventTable#create} enables it). Default: 7 days.
          */
         public Builder idempotencyRetention(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("idempotencyRetention", "must be positive");
-            }
             this.idempotencyRetention = value;
             return this;
         }
@@ -517,6 +514,9 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
         /** @throws InvalidInputException a bad setting, named (see {@link DynamoDbSettings.Builder#build()}) */
         public DynamoDbEventStore build() {
             built = settings.build();
+            if (idempotencyRetention == null || idempotencyRetention.isNegative() || idempotencyRetention.isZero()) {
+                throw new InvalidInputException("idempotencyRetention", "must be positive");
+            }
             client = built::client;
             tableName = built.tableName();
             ownsClient = built.buildsClient();
