@@ -1,5 +1,6 @@
 package dev.eventfold.aggregate;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.aggregate.internal.CommandEventIds;
 import dev.eventfold.context.EventContext;
 import dev.eventfold.core.AggregateRef;
@@ -224,8 +225,8 @@ public final class CommandHandler<C, S> {
         private Clock clock = Clock.systemUTC();
 
         private Builder(AggregateRepository<S> repository, Decider<C, S> decider) {
-            this.repository = Objects.requireNonNull(repository, "repository");
-            this.decider = Objects.requireNonNull(decider, "decider");
+            this.repository = Checks.notNull(repository, "repository");
+            this.decider = Checks.notNull(decider, "decider");
         }
 
         /** The producing service written on every event, e.g. {@code billing}. */
@@ -257,7 +258,7 @@ public final class CommandHandler<C, S> {
         }
 
         public Builder<C, S> clock(Clock v) {
-            this.clock = Objects.requireNonNull(v, "clock");
+            this.clock = Checks.notNull(v, "clock");
             return this;
         }
 

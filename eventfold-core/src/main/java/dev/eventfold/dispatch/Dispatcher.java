@@ -1,5 +1,6 @@
 package dev.eventfold.dispatch;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.context.EventContext;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.ConcurrencyConflictException;
@@ -239,22 +240,22 @@ public final class Dispatcher implements AutoCloseable {
         private Supplier<? extends RandomGenerator> jitterSource = SecureRandom::new;
 
         private Builder(EventStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+            this.store = Checks.notNull(store, "store");
         }
 
         /** Stamps {@code occurredAt} when the event has none. */
         public Builder clock(Clock v) {
-            this.clock = Objects.requireNonNull(v, "clock");
+            this.clock = Checks.notNull(v, "clock");
             return this;
         }
 
         public Builder idGenerator(EventIdGenerator v) {
-            this.ids = Objects.requireNonNull(v, "idGenerator");
+            this.ids = Checks.notNull(v, "idGenerator");
             return this;
         }
 
         public Builder retryPolicy(RetryPolicy v) {
-            this.retryPolicy = Objects.requireNonNull(v, "retryPolicy");
+            this.retryPolicy = Checks.notNull(v, "retryPolicy");
             return this;
         }
 
@@ -294,18 +295,18 @@ public final class Dispatcher implements AutoCloseable {
          * dispatcher's own pool of {@code batchConcurrency} daemon threads, created on first use.
          */
         public Builder executor(Executor v) {
-            this.executor = Objects.requireNonNull(v, "executor");
+            this.executor = Checks.notNull(v, "executor");
             return this;
         }
 
         /** The source of backoff jitter, obtained on the first retry. Default: {@link SecureRandom}. */
         public Builder jitter(Supplier<? extends RandomGenerator> v) {
-            this.jitterSource = Objects.requireNonNull(v, "jitter");
+            this.jitterSource = Checks.notNull(v, "jitter");
             return this;
         }
 
         Builder sleeper(Sleeper v) {
-            this.sleeper = Objects.requireNonNull(v, "sleeper");
+            this.sleeper = Checks.notNull(v, "sleeper");
             return this;
         }
 

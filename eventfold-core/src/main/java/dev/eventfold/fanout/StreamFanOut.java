@@ -1,5 +1,6 @@
 package dev.eventfold.fanout;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.fanout.internal.EventSources;
 import dev.eventfold.fanout.internal.FifoIds;
@@ -192,27 +193,27 @@ public final class StreamFanOut implements AutoCloseable {
         }
 
         public Builder queues(List<String> urls) {
-            this.queues = List.copyOf(Objects.requireNonNull(urls, "urls"));
+            this.queues = List.copyOf(Checks.notNull(urls, "urls"));
             return this;
         }
 
         public Builder bus(String busName) {
-            this.bus = Optional.of(Objects.requireNonNull(busName, "busName"));
+            this.bus = Optional.of(Checks.notNull(busName, "busName"));
             return this;
         }
 
         public Builder bus(Optional<String> busName) {
-            this.bus = Objects.requireNonNull(busName, "busName");
+            this.bus = Checks.notNull(busName, "busName");
             return this;
         }
 
         public Builder queuePublisher(QueuePublisher value) {
-            this.queuePublisher = Objects.requireNonNull(value, "queuePublisher");
+            this.queuePublisher = Checks.notNull(value, "queuePublisher");
             return this;
         }
 
         public Builder busPublisher(BusPublisher value) {
-            this.busPublisher = Objects.requireNonNull(value, "busPublisher");
+            this.busPublisher = Checks.notNull(value, "busPublisher");
             return this;
         }
 
@@ -242,20 +243,20 @@ public final class StreamFanOut implements AutoCloseable {
          * {@code max}. Default: from 100 ms up to 2 s. Zero for no wait.
          */
         public Builder backoff(Duration initial, Duration max) {
-            this.initialBackoff = Objects.requireNonNull(initial, "initial");
-            this.maxBackoff = Objects.requireNonNull(max, "max");
+            this.initialBackoff = Checks.notNull(initial, "initial");
+            this.maxBackoff = Checks.notNull(max, "max");
             return this;
         }
 
         /** How the fan-out waits between attempts; tests pass one that records instead of sleeping. */
         public Builder sleeper(Sleeper value) {
-            this.sleeper = Objects.requireNonNull(value, "sleeper");
+            this.sleeper = Checks.notNull(value, "sleeper");
             return this;
         }
 
         /** Runs destinations other than the first on this executor instead of the fan-out's own threads. */
         public Builder executor(Executor value) {
-            this.executor = Objects.requireNonNull(value, "executor");
+            this.executor = Checks.notNull(value, "executor");
             return this;
         }
 

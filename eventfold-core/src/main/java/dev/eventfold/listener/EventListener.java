@@ -1,5 +1,6 @@
 package dev.eventfold.listener;
 
+import dev.eventfold.internal.Checks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.context.EventContext;
 import dev.eventfold.core.EventRecord;
@@ -279,15 +280,15 @@ public final class EventListener implements AutoCloseable {
         }
 
         public Builder on(String eventType, EventHandler handler) {
-            Objects.requireNonNull(handler, "handler");
+            Checks.notNull(handler, "handler");
             register(eventType, handler::handle);
             return this;
         }
 
         /** A handler of the payload bound to {@code payloadType}. */
         public <T> Builder on(String eventType, Class<T> payloadType, PayloadHandler<T> handler) {
-            Objects.requireNonNull(payloadType, "payloadType");
-            Objects.requireNonNull(handler, "handler");
+            Checks.notNull(payloadType, "payloadType");
+            Checks.notNull(handler, "handler");
             register(eventType, event -> {
                 T payload;
                 try {
@@ -312,13 +313,13 @@ public final class EventListener implements AutoCloseable {
 
         /** The policy for every event type without one of its own. */
         public Builder staleness(StalenessPolicy policy) {
-            this.defaultStaleness = Objects.requireNonNull(policy, "policy");
+            this.defaultStaleness = Checks.notNull(policy, "policy");
             return this;
         }
 
         /** The policy for one event type (the type as it arrives, before alias resolution). */
         public Builder staleness(String eventType, StalenessPolicy policy) {
-            stalenessByType.put(requireType(eventType), Objects.requireNonNull(policy, "policy"));
+            stalenessByType.put(requireType(eventType), Checks.notNull(policy, "policy"));
             return this;
         }
 
@@ -330,12 +331,12 @@ public final class EventListener implements AutoCloseable {
 
         /** Runs groups on this executor instead of the listener's own threads (at most concurrency - 1 tasks). */
         public Builder executor(Executor value) {
-            this.executor = Objects.requireNonNull(value, "executor");
+            this.executor = Checks.notNull(value, "executor");
             return this;
         }
 
         public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
+            this.clock = Checks.notNull(value, "clock");
             return this;
         }
 
@@ -346,7 +347,7 @@ public final class EventListener implements AutoCloseable {
          * fails the record ({@link RecordResult.Reason#UPCAST_FAILED}).
          */
         public Builder upcast(UnaryOperator<EventRecord> transform) {
-            this.upcast = Objects.requireNonNull(transform, "transform");
+            this.upcast = Checks.notNull(transform, "transform");
             return this;
         }
 

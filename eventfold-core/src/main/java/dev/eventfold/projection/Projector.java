@@ -1,5 +1,6 @@
 package dev.eventfold.projection;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.internal.retry.RetryLoop;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
@@ -174,14 +175,14 @@ public final class Projector {
 
         private Builder(String name, EventStore store) {
             this.name = Keys.requireNonBlank("name", name);
-            this.store = Objects.requireNonNull(store, "store");
+            this.store = Checks.notNull(store, "store");
         }
 
         /** Handler first, checkpoint after: exactly once only for idempotent handlers (see class doc). */
         public Builder handler(CheckpointStore checkpointStore, ProjectionHandler handler) {
-            Objects.requireNonNull(handler, "handler");
+            Checks.notNull(handler, "handler");
             requireNoStep();
-            this.checkpoints = Objects.requireNonNull(checkpointStore, "checkpointStore");
+            this.checkpoints = Checks.notNull(checkpointStore, "checkpointStore");
             this.step = (projection, event, previous) -> {
                 handler.apply(event);
                 checkpointStore.advance(projection, event.aggregate(), previous, event.version());
@@ -192,9 +193,9 @@ public final class Projector {
         /** The read model's writes and the checkpoint in one transaction: exactly once. */
         public <W> Builder transactional(TransactionalCheckpointStore<W> checkpointStore,
                                          TransactionalProjectionHandler<W> handler) {
-            Objects.requireNonNull(handler, "handler");
+            Checks.notNull(handler, "handler");
             requireNoStep();
-            this.checkpoints = Objects.requireNonNull(checkpointStore, "checkpointStore");
+            this.checkpoints = Checks.notNull(checkpointStore, "checkpointStore");
             this.step = (projection, event, previous) -> {
                 List<W> writes = Objects.requireNonNull(handler.writesFor(event), "writesFor returned null");
                 checkpointStore.advanceWith(projection, event.aggregate(), previous, event.version(), writes);
@@ -204,7 +205,7 @@ public final class Projector {
 
         /** Brings delivered and gap-filling events to their latest shape before they are applied. */
         public Builder upcasters(Upcasters v) {
-            this.upcasters = Objects.requireNonNull(v, "upcasters");
+            this.upcasters = Checks.notNull(v, "upcasters");
             return this;
         }
 

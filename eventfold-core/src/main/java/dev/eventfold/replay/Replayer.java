@@ -1,10 +1,10 @@
 package dev.eventfold.replay;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Sleeper;
 import dev.eventfold.store.EventStore;
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -83,17 +83,17 @@ public final class Replayer {
         private Sleeper sleeper = Sleeper.SYSTEM;
 
         private Builder(EventStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+            this.store = Checks.notNull(store, "store");
         }
 
         /** Needed for {@link ReplaySelector.TypeAndTime}. */
         public Builder scanSource(ScanSource v) {
-            this.scanSource = Objects.requireNonNull(v, "scanSource");
+            this.scanSource = Checks.notNull(v, "scanSource");
             return this;
         }
 
         public Builder sink(ReplaySink v) {
-            this.sink = Objects.requireNonNull(v, "sink");
+            this.sink = Checks.notNull(v, "sink");
             return this;
         }
 
@@ -117,25 +117,25 @@ public final class Replayer {
 
         /** Saves the position after every batch under {@code replayId}, and resumes from it. */
         public Builder checkpoints(ReplayCheckpointStore store, String replayId) {
-            this.checkpointStore = Objects.requireNonNull(store, "store");
+            this.checkpointStore = Checks.notNull(store, "store");
             this.replayId = Keys.requireNonBlank("replayId", replayId);
             return this;
         }
 
         /** Called after every batch, one call at a time. */
         public Builder progress(Consumer<ReplayProgress> v) {
-            this.progress = Objects.requireNonNull(v, "progress");
+            this.progress = Checks.notNull(v, "progress");
             return this;
         }
 
         /** The time source of the rate limit and of elapsed times. */
         public Builder nanoTime(LongSupplier v) {
-            this.nanoTime = Objects.requireNonNull(v, "nanoTime");
+            this.nanoTime = Checks.notNull(v, "nanoTime");
             return this;
         }
 
         public Builder sleeper(Sleeper v) {
-            this.sleeper = Objects.requireNonNull(v, "sleeper");
+            this.sleeper = Checks.notNull(v, "sleeper");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.eventfold.runtime;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.json.EventJson;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
@@ -271,13 +271,13 @@ public final class EmbeddedRuntime implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
 
         private Builder(InMemoryEventStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+            this.store = Checks.notNull(store, "store");
         }
 
         /** A queue the fan-out sends to, handled by {@code listener}. */
         public Builder queue(String name, EventListener listener) {
             addQueue(name, true);
-            listeners.put(name, Objects.requireNonNull(listener, "listener"));
+            listeners.put(name, Checks.notNull(listener, "listener"));
             return this;
         }
 
@@ -288,7 +288,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         }
 
         public Builder bus(String name) {
-            this.busName = Optional.of(Objects.requireNonNull(name, "name"));
+            this.busName = Optional.of(Checks.notNull(name, "name"));
             return this;
         }
 
@@ -297,7 +297,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
             if (!queueNames.contains(queueName)) {
                 addQueue(queueName, false);
             }
-            rules.put(queueName, Objects.requireNonNull(matches, "matches"));
+            rules.put(queueName, Checks.notNull(matches, "matches"));
             return this;
         }
 
@@ -306,7 +306,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
             if (!queueNames.contains(queueName)) {
                 refuse(new InvalidInputException("listener", "no queue " + queueName));
             }
-            listeners.put(queueName, Objects.requireNonNull(listener, "listener"));
+            listeners.put(queueName, Checks.notNull(listener, "listener"));
             return this;
         }
 
@@ -321,7 +321,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         }
 
         public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
+            this.clock = Checks.notNull(value, "clock");
             return this;
         }
 

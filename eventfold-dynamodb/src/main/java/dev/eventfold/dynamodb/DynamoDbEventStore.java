@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.dynamodb.internal.AttributeValues;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -442,7 +442,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
          * change it. A store closes the client its settings built (see {@link DynamoDbSettings}).
          */
         public Builder settings(DynamoDbSettings value) {
-            this.settings = DynamoDbSettings.from(Objects.requireNonNull(value, "settings"));
+            this.settings = DynamoDbSettings.from(Checks.notNull(value, "settings"));
             return this;
         }
 
@@ -475,7 +475,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
 
         /** Stamps {@code updatedAt} and a missing {@code occurredAt}. Default: the UTC system clock. */
         public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
+            this.clock = Checks.notNull(value, "clock");
             return this;
         }
 

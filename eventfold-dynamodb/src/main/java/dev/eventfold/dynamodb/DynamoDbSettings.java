@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.dynamodb.internal.HttpClients;
 import dev.eventfold.spi.wire.Keys;
@@ -221,28 +222,28 @@ public final class DynamoDbSettings implements AutoCloseable {
 
         /** A client you built and own; excludes region, endpoint and credentials. */
         public Builder client(DynamoDbClient v) {
-            this.client = Objects.requireNonNull(v, "client");
+            this.client = Checks.notNull(v, "client");
             shared = null;
             return this;
         }
 
         /** For a built client. Default: the SDK's region chain ({@code AWS_REGION}, profile, ...). */
         public Builder region(Region v) {
-            this.region = Objects.requireNonNull(v, "region");
+            this.region = Checks.notNull(v, "region");
             shared = null;
             return this;
         }
 
         /** For a built client: an endpoint override, e.g. a local emulator. */
         public Builder endpoint(URI v) {
-            this.endpoint = Objects.requireNonNull(v, "endpoint");
+            this.endpoint = Checks.notNull(v, "endpoint");
             shared = null;
             return this;
         }
 
         /** For a built client. Default: the SDK's credentials chain. */
         public Builder credentials(AwsCredentialsProvider v) {
-            this.credentials = Objects.requireNonNull(v, "credentials");
+            this.credentials = Checks.notNull(v, "credentials");
             shared = null;
             return this;
         }

@@ -1,12 +1,12 @@
 package dev.eventfold.facade;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.dispatch.Dispatcher;
 import dev.eventfold.dispatch.RetryPolicy;
 import dev.eventfold.dynamodb.DynamoDbSettings;
 import java.net.URI;
 import java.time.Clock;
-import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -108,7 +108,7 @@ public final class EventfoldConfig {
 
         /** The store's table and client. Replaces what the shortcuts set before; shortcuts called after change it. */
         public Builder settings(DynamoDbSettings v) {
-            this.settings = DynamoDbSettings.from(Objects.requireNonNull(v, "settings"));
+            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
             return this;
         }
 
@@ -142,12 +142,12 @@ public final class EventfoldConfig {
 
         /** The clock of the store and the dispatcher. */
         public Builder clock(Clock v) {
-            this.clock = Objects.requireNonNull(v, "clock");
+            this.clock = Checks.notNull(v, "clock");
             return this;
         }
 
         public Builder retryPolicy(RetryPolicy v) {
-            this.retryPolicy = Objects.requireNonNull(v, "retryPolicy");
+            this.retryPolicy = Checks.notNull(v, "retryPolicy");
             return this;
         }
 

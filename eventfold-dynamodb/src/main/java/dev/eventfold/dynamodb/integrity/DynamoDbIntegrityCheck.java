@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.integrity;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.dynamodb.DynamoDbSettings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateRef;
@@ -15,7 +16,6 @@ import dev.eventfold.integrity.IntegrityReport;
 import dev.eventfold.replay.ScanFilter;
 import dev.eventfold.replay.ScanSource;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -178,7 +178,7 @@ public final class DynamoDbIntegrityCheck {
 
         /** For tests: wraps the whole-table scan's source (to change the table while it is read). */
         Builder scanHook(UnaryOperator<ScanSource> v) {
-            this.scanHook = Objects.requireNonNull(v, "scanHook");
+            this.scanHook = Checks.notNull(v, "scanHook");
             return this;
         }
 
@@ -187,7 +187,7 @@ public final class DynamoDbIntegrityCheck {
          * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
          */
         public Builder settings(DynamoDbSettings v) {
-            this.settings = DynamoDbSettings.from(Objects.requireNonNull(v, "settings"));
+            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
             this.clientGiven = true;
             return this;
         }
@@ -222,7 +222,7 @@ public final class DynamoDbIntegrityCheck {
 
         /** Called with the number of items read so far, every 500 items, from any thread. */
         public Builder progress(LongConsumer v) {
-            this.progress = Objects.requireNonNull(v, "progress");
+            this.progress = Checks.notNull(v, "progress");
             return this;
         }
 

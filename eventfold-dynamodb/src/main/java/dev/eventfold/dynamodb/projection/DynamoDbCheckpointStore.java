@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.projection;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.dynamodb.DynamoDbSettings;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.core.AggregateRef;
@@ -257,7 +258,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
          * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
          */
         public Builder settings(DynamoDbSettings v) {
-            this.settings = DynamoDbSettings.from(Objects.requireNonNull(v, "settings"));
+            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
             this.clientGiven = true;
             return this;
         }
@@ -276,7 +277,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         }
 
         public Builder clock(Clock v) {
-            this.clock = Objects.requireNonNull(v, "clock");
+            this.clock = Checks.notNull(v, "clock");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.scan;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.dynamodb.DynamoDbSettings;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -156,7 +156,7 @@ public final class DynamoDbScanSource implements ScanSource {
          * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
          */
         public Builder settings(DynamoDbSettings v) {
-            this.settings = DynamoDbSettings.from(Objects.requireNonNull(v, "settings"));
+            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
             this.clientGiven = true;
             return this;
         }

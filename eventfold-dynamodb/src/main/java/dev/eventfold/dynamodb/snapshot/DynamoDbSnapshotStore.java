@@ -1,5 +1,6 @@
 package dev.eventfold.dynamodb.snapshot;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.dynamodb.DynamoDbSettings;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -158,7 +159,7 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
          * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
          */
         public Builder settings(DynamoDbSettings v) {
-            this.settings = DynamoDbSettings.from(Objects.requireNonNull(v, "settings"));
+            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
             this.clientGiven = true;
             return this;
         }
