@@ -1,9 +1,10 @@
 package dev.eventfold.aws;
 
+import dev.eventfold.internal.Checks;
+import dev.eventfold.core.InvalidInputException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,31 +131,34 @@ public final class LocalRunner implements AutoCloseable {
         }
 
         public Builder stream(StreamPoller poller) {
-            streams.add(Objects.requireNonNull(poller, "poller"));
+            streams.add(Checks.notNull(poller, "poller"));
             return this;
         }
 
         public Builder queue(QueuePoller poller) {
-            queues.add(Objects.requireNonNull(poller, "poller"));
+            queues.add(Checks.notNull(poller, "poller"));
             return this;
         }
 
         public Builder idlePause(Duration value) {
-            this.idlePause = Objects.requireNonNull(value, "idlePause");
+            this.idlePause = Checks.notNull(value, "idlePause");
             return this;
         }
 
         public Builder stopTimeout(Duration value) {
-            this.stopTimeout = Objects.requireNonNull(value, "stopTimeout");
+            this.stopTimeout = Checks.notNull(value, "stopTimeout");
             return this;
         }
 
         public LocalRunner build() {
             if (streams.isEmpty() && queues.isEmpty()) {
-                throw new IllegalArgumentException("a runner needs a stream or a queue to poll");
+                throw new InvalidInputException("queues", "a runner needs a stream or a queue to poll");
             }
-            if (idlePause.isNegative() || stopTimeout.isNegative()) {
-                throw new IllegalArgumentException("durations must not be negative");
+            if (idlePause.isNegative()) {
+                throw new InvalidInputException("idlePause", "must not be negative, was " + idlePause);
+            }
+            if (stopTimeout.isNegative()) {
+                throw new InvalidInputException("stopTimeout", "must not be negative, was " + stopTimeout);
             }
             return new LocalRunner(this);
         }

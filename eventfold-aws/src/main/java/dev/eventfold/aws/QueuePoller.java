@@ -1,5 +1,6 @@
 package dev.eventfold.aws;
 
+import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.listener.BatchOutcome;
 import dev.eventfold.listener.EventListener;
 import dev.eventfold.listener.QueueMessage;
@@ -40,7 +41,7 @@ public final class QueuePoller {
         this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
         this.listener = Objects.requireNonNull(listener, "listener");
         if (waitTimeSeconds < 0 || waitTimeSeconds > 20) {
-            throw new IllegalArgumentException("waitTimeSeconds must be 0..20, was " + waitTimeSeconds);
+            throw new InvalidInputException("waitTimeSeconds", "must be 0..20, was " + waitTimeSeconds);
         }
         this.waitTimeSeconds = waitTimeSeconds;
     }

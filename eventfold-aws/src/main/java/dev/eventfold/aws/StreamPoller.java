@@ -1,5 +1,6 @@
 package dev.eventfold.aws;
 
+import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.aws.internal.StreamRecords;
 import dev.eventfold.fanout.FanOutOutcome;
 import dev.eventfold.fanout.StreamFanOut;
@@ -68,11 +69,11 @@ public final class StreamPoller {
         this.streamArn = Objects.requireNonNull(streamArn, "streamArn");
         this.fanOut = Objects.requireNonNull(fanOut, "fanOut");
         if (start != ShardIteratorType.TRIM_HORIZON && start != ShardIteratorType.LATEST) {
-            throw new IllegalArgumentException("start must be TRIM_HORIZON or LATEST");
+            throw new InvalidInputException("start", "must be TRIM_HORIZON or LATEST, was " + start);
         }
         this.start = start;
         if (batchSize < 1 || batchSize > 1000) {
-            throw new IllegalArgumentException("batchSize must be 1..1000, was " + batchSize);
+            throw new InvalidInputException("batchSize", "must be 1..1000, was " + batchSize);
         }
         this.batchSize = batchSize;
     }

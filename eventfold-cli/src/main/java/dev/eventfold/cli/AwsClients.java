@@ -1,5 +1,6 @@
 package dev.eventfold.cli;
 
+import dev.eventfold.dynamodb.internal.HttpClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,6 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The SDK clients of one command, each built on first use: a command that only reads the table
- * never builds an SQS client. All share one URL-connection HTTP client; timeouts are explicit
- * (connect 2 s, socket read 20 s, 10 s per attempt and 30 s per call with retries; standard retry
- * mode, 3 attempts).
+ * never builds an SQS client. All share one URL-connection HTTP client, made by
+ * {@link HttpClients#newClient()} and closed with the command; timeouts are explicit (the HTTP
+ * client's, then 10 s per attempt and 30 s per call with retries; standard retry mode, 3 attempts).
  *
  * <pre>{@code
  * try (AwsClients clients = new AwsClients(target, new RequestTally())) {
@@ -80,10 +80,7 @@ final class AwsClients implements AutoCloseable {
 
     private <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C extends AutoCloseable> C build(B builder) {
         if (http == null) {
-            http = UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(2))
-                    .socketTimeout(Duration.ofSeconds(20))
-                    .build();
+            http = HttpClients.newClient(); // this command's own: closed with it
         }
         target.endpoint().ifPresent(builder::endpointOverride);
         builder.region(target.region()).credentialsProvider(target.credentials()).httpClient(http)

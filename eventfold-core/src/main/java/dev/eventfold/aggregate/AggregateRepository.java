@@ -1,5 +1,6 @@
 package dev.eventfold.aggregate;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
@@ -207,18 +208,18 @@ public final class AggregateRepository<S> {
         private Clock clock = Clock.systemUTC();
 
         private Builder(EventStore store, AggregateType<S> type) {
-            this.store = Objects.requireNonNull(store, "store");
-            this.type = Objects.requireNonNull(type, "type");
+            this.store = Checks.notNull(store, "store");
+            this.type = Checks.notNull(type, "type");
         }
 
         public Builder<S> snapshotStore(SnapshotStore v) {
-            this.snapshots = Objects.requireNonNull(v, "snapshotStore");
+            this.snapshots = Checks.notNull(v, "snapshotStore");
             return this;
         }
 
         /** Stamps {@code takenAt} of snapshots. */
         public Builder<S> clock(Clock v) {
-            this.clock = Objects.requireNonNull(v, "clock");
+            this.clock = Checks.notNull(v, "clock");
             return this;
         }
 

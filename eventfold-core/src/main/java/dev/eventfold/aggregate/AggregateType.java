@@ -1,8 +1,8 @@
 package dev.eventfold.aggregate;
 
+import dev.eventfold.internal.Checks;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.InvalidInputException;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -93,7 +93,7 @@ public final class AggregateType<S> {
         }
 
         public Builder<S> initialState(S v) {
-            Objects.requireNonNull(v, "initialState");
+            Checks.notNull(v, "initialState");
             this.initialState = () -> v;
             return this;
         }
@@ -105,8 +105,8 @@ public final class AggregateType<S> {
 
         /** Turns snapshots on for this type: {@code policy} says when, {@code codec} how. */
         public Builder<S> snapshots(SnapshotPolicy policy, SnapshotCodec<S> codec) {
-            this.snapshotPolicy = Objects.requireNonNull(policy, "policy");
-            this.snapshotCodec = Objects.requireNonNull(codec, "codec");
+            this.snapshotPolicy = Checks.notNull(policy, "policy");
+            this.snapshotCodec = Checks.notNull(codec, "codec");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.eventfold.aggregate;
 
 import dev.eventfold.internal.DerivedIds;
+import dev.eventfold.internal.Checks;
 import dev.eventfold.context.EventContext;
 import dev.eventfold.core.EventMetadata;
 import dev.eventfold.internal.StorablePayloads;
@@ -10,6 +11,8 @@ import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.internal.retry.RetryLoop;
+import dev.eventfold.internal.retry.RetryLoop.Step;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.NewEvent;
 import dev.eventfold.spi.wire.Timestamps;
@@ -43,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *       conflict; the handler reloads and decides again, at most {@code maxAttempts} times in all,
  *       then rethrows the {@link ConcurrencyConflictException}.</li>
  *   <li>The command id is the append's idempotency key and the seed of its event ids
- *       ({@link CommandEventIds}): a command handled twice appends once, however many events
+ *       ({@code DerivedIds}): a command handled twice appends once, however many events
  *       and snapshots came in between, and the second call answers
  *       {@link CommandResult.Outcome#ALREADY_HANDLED}. The store keeps a record of every append
  *       by its idempotency key ({@code IDEM#<key>}) and recognises the repeat; when the decider
@@ -73,7 +76,8 @@ public final class CommandHandler<C, S> {
     private final Decider<C, S> decider;
     private final String source;
     private final int maxAttempts;
-    private final int maxAppendRetries;
+    private final RetryLoop decisions; // at once: the next load is the fresh read
+    private final RetryLoop appendRetries; // at once: the same request, no reload in between
     private final int lookBehind;
     private final Clock clock;
 
@@ -82,7 +86,8 @@ public final class CommandHandler<C, S> {
         this.decider = b.decider;
         this.source = b.source;
         this.maxAttempts = b.maxAttempts;
-        this.maxAppendRetries = b.maxAppendRetries;
+        this.decisions = RetryLoop.withoutPause(b.maxAttempts);
+        this.appendRetries = RetryLoop.withoutPause(b.maxAppendRetries + 1);
         this.lookBehind = b.lookBehind;
         this.clock = b.clock;
     }
@@ -104,19 +109,21 @@ public final class CommandHandler<C, S> {
         Keys.requireNonBlank("commandId", commandId);
         Objects.requireNonNull(command, "command");
         String firstEventId = DerivedIds.eventId(aggregate, commandId, 0);
-        ConcurrencyConflictException lastConflict = null;
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+        // A conflict: another writer got in first; load again and decide again.
+        return decisions.run((attempt, last) -> {
             AtomicBoolean seen = new AtomicBoolean();
             AggregateState<S> loaded = repository.load(aggregate, lookBehind,
                     e -> seen.compareAndSet(false, e.eventId().equals(firstEventId)));
             if (seen.get()) {
-                return new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED, List.of(), loaded, attempt);
+                return Step.done(new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED, List.of(), loaded,
+                        attempt));
             }
             Decision decision = decider.decide(command, loaded.state());
             if (decision instanceof Decision.Reject reject) {
                 // Refused now, but perhaps accepted before the state moved on: a retry, not a rejection.
                 if (handledBefore(aggregate, commandId)) {
-                    return new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED, List.of(), loaded, attempt);
+                    return Step.done(new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED, List.of(),
+                            loaded, attempt));
                 }
                 throw new CommandRejectedException(aggregate, commandId, reject.reasonCode(), reject.detail(),
                         loaded.version());
@@ -125,7 +132,7 @@ public final class CommandHandler<C, S> {
             if (decided.isEmpty()) {
                 CommandResult.Outcome outcome = handledBefore(aggregate, commandId)
                         ? CommandResult.Outcome.ALREADY_HANDLED : CommandResult.Outcome.NO_CHANGE;
-                return new CommandResult<>(commandId, outcome, List.of(), loaded, attempt);
+                return Step.done(new CommandResult<>(commandId, outcome, List.of(), loaded, attempt));
             }
             AppendRequest request = new AppendRequest(aggregate, loaded.version(),
                     toNewEvents(aggregate, commandId, decided, clock.instant()), commandId);
@@ -137,26 +144,28 @@ public final class CommandHandler<C, S> {
                     // The store refuses other events under a key it has seen: the command was
                     // handled before and decides differently now.
                     if ("idempotencyKey".equals(e.field()) && handledBefore(aggregate, commandId)) {
-                        return new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED, List.of(), loaded,
-                                attempt);
+                        return Step.done(new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED,
+                                List.of(), loaded, attempt));
                     }
                     throw e;
                 }
                 if (result.alreadyAppended()) {
-                    return new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED, List.of(),
-                            repository.load(aggregate), attempt);
+                    return Step.done(new CommandResult<>(commandId, CommandResult.Outcome.ALREADY_HANDLED, List.of(),
+                            repository.load(aggregate), attempt));
                 }
                 // The records exactly as stored: the new events carry their own occurredAt.
                 List<EventRecord> records = PreparedAppend.of(request, clock.instant()).records();
                 AggregateState<S> after = repository.applied(loaded, records);
-                return new CommandResult<>(commandId, CommandResult.Outcome.APPENDED, records, after, attempt);
+                return Step.done(new CommandResult<>(commandId, CommandResult.Outcome.APPENDED, records, after, attempt));
             } catch (ConcurrencyConflictException e) {
                 LOG.debug("command {} on {}: conflict at version {} (attempt {} of {})", commandId, aggregate,
                         loaded.version(), attempt, maxAttempts);
-                lastConflict = e;
+                if (last) {
+                    throw e;
+                }
+                return Step.again(e);
             }
-        }
-        throw lastConflict;
+        });
     }
 
     /** {@code handle(type.ref(aggregateId), commandId, command)}. */
@@ -170,17 +179,18 @@ public final class CommandHandler<C, S> {
     }
 
     private AppendResult appendRetryingUnknownOutcomes(AppendRequest request) {
-        for (int retry = 0; ; retry++) {
+        return appendRetries.run((attempt, last) -> {
             try {
-                return repository.store().append(request);
+                return Step.done(repository.store().append(request));
             } catch (EventStoreException e) {
-                if (!e.isRetryable() || retry >= maxAppendRetries) {
+                if (!e.isRetryable() || last) {
                     throw e;
                 }
                 // Same request, same ids: if the first attempt landed, the store recognises it.
                 LOG.debug("append of {} failed ({}), retrying the same request", request.aggregate(), e.kind());
+                return Step.again(e);
             }
-        }
+        });
     }
 
     private List<NewEvent> toNewEvents(AggregateRef aggregate, String commandId, List<DecidedEvent> decided,
@@ -216,8 +226,8 @@ public final class CommandHandler<C, S> {
         private Clock clock = Clock.systemUTC();
 
         private Builder(AggregateRepository<S> repository, Decider<C, S> decider) {
-            this.repository = Objects.requireNonNull(repository, "repository");
-            this.decider = Objects.requireNonNull(decider, "decider");
+            this.repository = Checks.notNull(repository, "repository");
+            this.decider = Checks.notNull(decider, "decider");
         }
 
         /** The producing service written on every event, e.g. {@code billing}. */
@@ -249,7 +259,7 @@ public final class CommandHandler<C, S> {
         }
 
         public Builder<C, S> clock(Clock v) {
-            this.clock = Objects.requireNonNull(v, "clock");
+            this.clock = Checks.notNull(v, "clock");
             return this;
         }
 

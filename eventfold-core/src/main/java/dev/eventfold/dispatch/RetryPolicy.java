@@ -3,8 +3,10 @@ package dev.eventfold.dispatch;
 import dev.eventfold.core.ConcurrencyConflictException;
 import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.internal.retry.Backoff;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * When a dispatch tries again. Only what can succeed on a retry is retried: a
@@ -15,32 +17,40 @@ import java.util.Objects;
  * <pre>{@code
  * RetryPolicy policy = RetryPolicy.custom()
  *     .maxAttempts(8)
- *     .backoff(Backoff.fullJitterExponential(Duration.ofMillis(10), Duration.ofMillis(500)))
+ *     .fullJitterBackoff(Duration.ofMillis(10), Duration.ofMillis(500))
  *     .build();
  * RetryPolicy lenient = RetryPolicy.from(policy).maxAttempts(20).build();
  * }</pre>
  *
- * @param maxAttempts          attempts in all, the first included; default {@value #DEFAULT_MAX_ATTEMPTS}
- * @param backoff              the wait before each retry; default full jitter from 5 ms, capped at 1 s
- * @param retryConflicts       retry concurrency conflicts; default true (never when the caller fixed the
- *                             expected version)
- * @param retryTransientErrors retry throttling, unavailability and unknown outcomes; default true
- * @param rereadHead           read the head before every retry even when the conflict reported the
- *                             actual version (the reference runtime's way); default false
+ * <p>An immutable value; equal policies retry alike. Defaults: {@value #DEFAULT_MAX_ATTEMPTS}
+ * attempts in all (the first included); full-jitter backoff from {@link #DEFAULT_BACKOFF_BASE}
+ * capped at {@link #DEFAULT_BACKOFF_CAP}; conflicts retried (never when the caller fixed the
+ * expected version); throttling, unavailability and unknown outcomes retried; the head re-read
+ * before a retry only when the conflict did not report the actual version.
  */
-public record RetryPolicy(int maxAttempts, Backoff backoff, boolean retryConflicts, boolean retryTransientErrors,
-                          boolean rereadHead) {
+public final class RetryPolicy {
     public static final int DEFAULT_MAX_ATTEMPTS = 20;
-    public static final Backoff DEFAULT_BACKOFF =
-            Backoff.fullJitterExponential(Duration.ofMillis(5), Duration.ofSeconds(1));
+    /** The ceiling of the first wait of the default full-jitter backoff: 5 ms. */
+    public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(5);
+    /** The largest ceiling of the default full-jitter backoff: 1 s. */
+    public static final Duration DEFAULT_BACKOFF_CAP = Duration.ofSeconds(1);
 
-    private static final RetryPolicy DEFAULTS = new RetryPolicy(DEFAULT_MAX_ATTEMPTS, DEFAULT_BACKOFF, true, true, false);
+    private static final RetryPolicy DEFAULTS = new RetryPolicy(DEFAULT_MAX_ATTEMPTS,
+            Backoff.fullJitterExponential(DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP), true, true, false);
 
-    public RetryPolicy {
-        if (maxAttempts < 1) {
-            throw new InvalidInputException("maxAttempts", "must be at least 1, was " + maxAttempts);
-        }
-        Objects.requireNonNull(backoff, "backoff");
+    private final int maxAttempts;
+    private final Backoff backoff;
+    private final boolean retryConflicts;
+    private final boolean retryTransientErrors;
+    private final boolean rereadHead;
+
+    private RetryPolicy(int maxAttempts, Backoff backoff, boolean retryConflicts, boolean retryTransientErrors,
+                        boolean rereadHead) {
+        this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
+        this.retryConflicts = retryConflicts;
+        this.retryTransientErrors = retryTransientErrors;
+        this.rereadHead = rereadHead;
     }
 
     public static RetryPolicy defaults() {
@@ -59,7 +69,7 @@ public record RetryPolicy(int maxAttempts, Backoff backoff, boolean retryConflic
      */
     public static RetryPolicy reference() {
         return custom().maxAttempts(6)
-                .backoff(Backoff.exponential(Duration.ofSeconds(1), 1.5, Duration.ofSeconds(10)))
+                .exponentialBackoff(Duration.ofSeconds(1), 1.5, Duration.ofSeconds(10))
                 .rereadHead(true)
                 .build();
     }
@@ -73,17 +83,62 @@ public record RetryPolicy(int maxAttempts, Backoff backoff, boolean retryConflic
         return new Builder(Objects.requireNonNull(base, "base"));
     }
 
+    /** Attempts in all, the first included. */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** Whether concurrency conflicts are retried (never when the caller fixed the expected version). */
+    public boolean retryConflicts() {
+        return retryConflicts;
+    }
+
+    /** Whether throttling, unavailability and unknown outcomes are retried. */
+    public boolean retryTransientErrors() {
+        return retryTransientErrors;
+    }
+
+    /** Whether the head is read before every retry even when the conflict reported the actual version. */
+    public boolean rereadHead() {
+        return rereadHead;
+    }
+
+    /** The wait before each retry: machinery, hence not public (see the builder's backoff methods). */
+    Backoff backoff() {
+        return backoff;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RetryPolicy p && maxAttempts == p.maxAttempts && backoff.equals(p.backoff)
+                && retryConflicts == p.retryConflicts && retryTransientErrors == p.retryTransientErrors
+                && rereadHead == p.rereadHead;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(maxAttempts, backoff, retryConflicts, retryTransientErrors, rereadHead);
+    }
+
+    /** For example {@code RetryPolicy[maxAttempts=20, backoff=full jitter exponential (base 5 ms, cap 1000 ms), ...]}. */
+    @Override
+    public String toString() {
+        return "RetryPolicy[maxAttempts=" + maxAttempts + ", backoff=" + backoff + ", retryConflicts=" + retryConflicts
+                + ", retryTransientErrors=" + retryTransientErrors + ", rereadHead=" + rereadHead + "]";
+    }
+
     /** Builds a {@link RetryPolicy}; values are checked in {@link #build()}. */
     public static final class Builder {
         private int maxAttempts;
-        private Backoff backoff;
+        private Supplier<Backoff> backoff; // made in build(), where its values are checked
         private boolean retryConflicts;
         private boolean retryTransientErrors;
         private boolean rereadHead;
 
         private Builder(RetryPolicy base) {
+            Backoff b = base.backoff;
             this.maxAttempts = base.maxAttempts;
-            this.backoff = base.backoff;
+            this.backoff = () -> b;
             this.retryConflicts = base.retryConflicts;
             this.retryTransientErrors = base.retryTransientErrors;
             this.rereadHead = base.rereadHead;
@@ -94,8 +149,25 @@ public record RetryPolicy(int maxAttempts, Backoff backoff, boolean retryConflic
             return this;
         }
 
-        public Builder backoff(Backoff v) {
-            this.backoff = v;
+        /**
+         * "Full jitter": before retry {@code n} a uniformly random wait in
+         * {@code [0, min(cap, base * 2^(n-1))]}, which spreads competing writers apart so that most
+         * retries find the aggregate free. The default, from 5 ms capped at 1 s.
+         */
+        public Builder fullJitterBackoff(Duration base, Duration cap) {
+            this.backoff = () -> Backoff.fullJitterExponential(base, cap);
+            return this;
+        }
+
+        /** Before retry {@code n} a wait of {@code min(cap, initial * multiplier^(n-1))}, no jitter. */
+        public Builder exponentialBackoff(Duration initial, double multiplier, Duration cap) {
+            this.backoff = () -> Backoff.exponential(initial, multiplier, cap);
+            return this;
+        }
+
+        /** Retries at once, without a wait. */
+        public Builder noBackoff() {
+            this.backoff = Backoff::none;
             return this;
         }
 
@@ -114,11 +186,18 @@ public record RetryPolicy(int maxAttempts, Backoff backoff, boolean retryConflic
             return this;
         }
 
+        /** @throws InvalidInputException a value out of range: {@code maxAttempts}, or {@code backoff} naming the bad part */
         public RetryPolicy build() {
-            if (backoff == null) {
-                throw new InvalidInputException("backoff", "must not be null");
+            if (maxAttempts < 1) {
+                throw new InvalidInputException("maxAttempts", "must be at least 1, was " + maxAttempts);
             }
-            return new RetryPolicy(maxAttempts, backoff, retryConflicts, retryTransientErrors, rereadHead);
+            Backoff b;
+            try {
+                b = backoff.get();
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("backoff", e.getMessage());
+            }
+            return new RetryPolicy(maxAttempts, b, retryConflicts, retryTransientErrors, rereadHead);
         }
     }
 }

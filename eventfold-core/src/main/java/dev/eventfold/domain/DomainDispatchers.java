@@ -1,5 +1,7 @@
 package dev.eventfold.domain;
 
+import dev.eventfold.internal.Checks;
+import java.util.Objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.context.EventContext;
@@ -22,7 +24,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -77,8 +78,8 @@ public final class DomainDispatchers {
         private EventEnricher enricher = (event, context) -> event;
 
         private Builder(Class<T> type, Dispatcher dispatcher) {
-            this.type = Objects.requireNonNull(type, "type");
-            this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+            this.type = Checks.notNull(type, "type");
+            this.dispatcher = Checks.notNull(dispatcher, "dispatcher");
         }
 
         public Builder<T> aggregateType(String v) {
@@ -93,7 +94,7 @@ public final class DomainDispatchers {
 
         /** Computes fields of every event from the event and the current context. */
         public Builder<T> enricher(EventEnricher v) {
-            this.enricher = Objects.requireNonNull(v, "enricher");
+            this.enricher = Checks.notNull(v, "enricher");
             return this;
         }
 

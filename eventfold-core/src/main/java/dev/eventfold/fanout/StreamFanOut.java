@@ -2,30 +2,25 @@ package dev.eventfold.fanout;
 
 import dev.eventfold.internal.Utf8;
 import dev.eventfold.spi.wire.EventItems;
+import dev.eventfold.internal.Checks;
+import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.fanout.internal.EventSources;
-import dev.eventfold.fanout.internal.EntryIds;
 import dev.eventfold.fanout.internal.FifoIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventfold.core.Sleeper;
+import dev.eventfold.internal.concurrent.LazyExecutor;
+import dev.eventfold.internal.retry.RetryLoop;
 import dev.eventfold.core.json.EventJson;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,28 +71,15 @@ public final class StreamFanOut implements AutoCloseable {
 
     private final List<String> queues;
     private final Optional<String> bus;
-    private final QueuePublisher queuePublisher;
-    private final BusPublisher busPublisher;
-    private final int queueRequestBytes;
-    private final int busRequestBytes;
-    private final int maxAttempts;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final Sleeper sleeper;
+    private final Destinations destinations;
     private final Executor configuredExecutor;
-    private ExecutorService ownExecutor;
+    private final LazyExecutor ownExecutor = LazyExecutor.cached("eventfold-fanout");
 
     private StreamFanOut(Builder b) {
         this.queues = List.copyOf(b.queues);
         this.bus = b.bus;
-        this.queuePublisher = b.queuePublisher;
-        this.busPublisher = b.busPublisher;
-        this.queueRequestBytes = b.queueRequestBytes;
-        this.busRequestBytes = b.busRequestBytes;
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.sleeper = b.sleeper;
+        this.destinations = new Destinations(b.queuePublisher, b.busPublisher, b.queueRequestBytes, b.busRequestBytes,
+                new Delivery(new RetryLoop(b.maxAttempts, Delivery.doubling(b.initialBackoff, b.maxBackoff), b.sleeper)));
         this.configuredExecutor = b.executor;
     }
 
@@ -111,29 +93,6 @@ public final class StreamFanOut implements AutoCloseable {
 
     public Optional<String> bus() {
         return bus;
-    }
-
-    /** Pauses between attempts; tests pass one that records instead of sleeping. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
-    /** An event to send: where it is in the batch, its body and the fields the entries need. */
-    private record Candidate(int position, String sequenceNumber, String eventId, String eventType,
-                             String aggregateId, String source, String body) {
-    }
-
-    /**
-     * One entry bound for one destination, made once its id in a request is known, and its counted
-     * size; {@code group} is its MessageGroupId on a FIFO queue, else null.
-     */
-    private record Pending<E>(Candidate candidate, String group, Function<String, E> entryWithId, long bytes) {
-    }
-
-    /** What one destination achieved: the position of its first undelivered candidate, if any. */
-    private record DestinationResult(String destination, int firstFailedPosition, List<DeliveryFailure> failures,
-                                     int requests) {
     }
 
     public FanOutOutcome handle(List<StreamRecord> records) {
@@ -173,9 +132,9 @@ public final class StreamFanOut implements AutoCloseable {
         List<CompletableFuture<DestinationResult>> running = new ArrayList<>();
         List<java.util.function.Supplier<DestinationResult>> tasks = new ArrayList<>();
         for (String queue : queues) {
-            tasks.add(() -> sendToQueue(queue, sendable));
+            tasks.add(() -> destinations.sendToQueue(queue, sendable));
         }
-        bus.ifPresent(name -> tasks.add(() -> sendToBus(name, sendable)));
+        bus.ifPresent(name -> tasks.add(() -> destinations.sendToBus(name, sendable)));
         Map<String, Integer> requests = new LinkedHashMap<>();
         if (!sendable.isEmpty() && !tasks.isEmpty()) {
             for (int t = 1; t < tasks.size(); t++) {
@@ -195,230 +154,14 @@ public final class StreamFanOut implements AutoCloseable {
         return new FanOutOutcome(firstFailedSequence, failures, events, requests);
     }
 
-    private DestinationResult sendToQueue(String queueUrl, List<Candidate> candidates) {
-        boolean fifo = queueUrl.endsWith(".fifo");
-        List<Pending<QueueEntry>> pending = new ArrayList<>(candidates.size());
-        for (Candidate c : candidates) {
-            // Ids SQS would refuse (over 128 characters, characters outside its set) get a stable hash form.
-            Optional<String> group = fifo ? Optional.of(FifoIds.of(c.aggregateId())) : Optional.empty();
-            Optional<String> dedup = fifo ? Optional.of(FifoIds.of(c.eventId())) : Optional.empty();
-            // SQS counts the bodies (and message attributes, of which we send none) against the quota.
-            pending.add(new Pending<>(c, group.orElse(null), id -> new QueueEntry(id, c.body(), group, dedup),
-                    Utf8.length(c.body())));
-        }
-        Function<List<QueueEntry>, List<EntryFailure>> publish = entries -> queuePublisher.send(queueUrl, entries);
-        return fifo ? sendByGroup("queue:" + queueUrl, pending, queueRequestBytes, publish, QueueEntry::id)
-                : sendAll("queue:" + queueUrl, pending, queueRequestBytes, publish, QueueEntry::id);
+    private Executor executor() {
+        return configuredExecutor != null ? configuredExecutor : ownExecutor.get();
     }
 
-    private DestinationResult sendToBus(String busName, List<Candidate> candidates) {
-        List<Pending<BusEntry>> pending = new ArrayList<>(candidates.size());
-        for (Candidate c : candidates) {
-            long bytes = EVENTBRIDGE_ENTRY_OVERHEAD + Utf8.length(c.source()) + Utf8.length(c.eventType())
-                    + Utf8.length(c.body());
-            pending.add(new Pending<>(c, null, id -> new BusEntry(id, c.source(), c.eventType(), c.body()), bytes));
-        }
-        return sendAll("bus:" + busName, pending, busRequestBytes,
-                entries -> busPublisher.put(busName, entries), BusEntry::id);
-    }
-
-    /** Standard queues and the bus: requests filled in stream order; the destination stops at its first failure. */
-    private <E> DestinationResult sendAll(String destination, List<Pending<E>> pending, int quota,
-                                          Function<List<E>, List<EntryFailure>> publish, Function<E, String> idOf) {
-        int requests = 0;
-        int pos = 0;
-        while (pos < pending.size()) {
-            Pending<E> first = pending.get(pos);
-            if (first.bytes() > quota) {
-                return new DestinationResult(destination, first.candidate().position(),
-                        List.of(tooLarge(destination, first, quota)), requests);
-            }
-            // Fill one request by count and by size.
-            List<Pending<E>> batch = new ArrayList<>(MAX_ENTRIES);
-            long bytes = 0;
-            while (pos < pending.size() && batch.size() < MAX_ENTRIES && bytes + pending.get(pos).bytes() <= quota) {
-                bytes += pending.get(pos).bytes();
-                batch.add(pending.get(pos++));
-            }
-            Attempted<E> attempted = deliver(destination, batch, publish, idOf);
-            requests += attempted.requests();
-            if (!attempted.undelivered().isEmpty()) {
-                int firstPosition = attempted.undelivered().stream().mapToInt(u -> u.pending().candidate().position())
-                        .min().getAsInt();
-                return new DestinationResult(destination, firstPosition,
-                        attempted.undelivered().stream().map(Undelivered::failure).toList(), requests);
-            }
-        }
-        return new DestinationResult(destination, Integer.MAX_VALUE, List.of(), requests);
-    }
-
-    /**
-     * FIFO queues: a request never holds two entries of one message group, so that an entry
-     * retried alone cannot be overtaken by a later entry of its group sent with it. Groups
-     * interleave across requests, the earliest pending heads first; a group's entries go out one
-     * request after another, in stream order. A group whose entry could not be delivered stops
-     * there (its later entries are not sent); the other groups go on.
-     */
-    private <E> DestinationResult sendByGroup(String destination, List<Pending<E>> pending, int quota,
-                                              Function<List<E>, List<EntryFailure>> publish, Function<E, String> idOf) {
-        Map<String, ArrayDeque<Pending<E>>> groups = new LinkedHashMap<>();
-        for (Pending<E> p : pending) {
-            groups.computeIfAbsent(p.group(), g -> new ArrayDeque<>()).add(p);
-        }
-        // Each group's next entry, by stream position.
-        TreeMap<Integer, ArrayDeque<Pending<E>>> heads = new TreeMap<>();
-        groups.values().forEach(g -> heads.put(g.peekFirst().candidate().position(), g));
-        List<DeliveryFailure> failures = new ArrayList<>();
-        int firstFailed = Integer.MAX_VALUE;
-        int requests = 0;
-        while (!heads.isEmpty()) {
-            List<Pending<E>> batch = new ArrayList<>(MAX_ENTRIES);
-            long bytes = 0;
-            for (Iterator<ArrayDeque<Pending<E>>> it = heads.values().iterator(); it.hasNext() && batch.size() < MAX_ENTRIES; ) {
-                Pending<E> head = it.next().peekFirst();
-                if (head.bytes() > quota) {
-                    failures.add(tooLarge(destination, head, quota));
-                    firstFailed = Math.min(firstFailed, head.candidate().position());
-                    it.remove(); // the group stops at its entry that can never be sent
-                    continue;
-                }
-                if (bytes + head.bytes() > quota) {
-                    break;
-                }
-                bytes += head.bytes();
-                batch.add(head);
-            }
-            if (batch.isEmpty()) {
-                continue;
-            }
-            Attempted<E> attempted = deliver(destination, batch, publish, idOf);
-            requests += attempted.requests();
-            Map<Pending<E>, Undelivered<E>> failed = new IdentityHashMap<>();
-            attempted.undelivered().forEach(u -> failed.put(u.pending(), u));
-            for (Pending<E> p : batch) {
-                ArrayDeque<Pending<E>> group = heads.remove(p.candidate().position());
-                Undelivered<E> u = failed.get(p);
-                if (u != null) {
-                    failures.add(u.failure());
-                    firstFailed = Math.min(firstFailed, p.candidate().position());
-                    continue; // the group stops: its later entries are not sent
-                }
-                group.pollFirst();
-                if (!group.isEmpty()) {
-                    heads.put(group.peekFirst().candidate().position(), group);
-                }
-            }
-        }
-        return new DestinationResult(destination, firstFailed, failures, requests);
-    }
-
-    /** The entries of one request that were not delivered, and the requests it took. */
-    private record Attempted<E>(int requests, List<Undelivered<E>> undelivered) {
-    }
-
-    private record Undelivered<E>(Pending<E> pending, DeliveryFailure failure) {
-    }
-
-    /** Sends one request, then its failed entries alone, while they are retryable and attempts remain. */
-    private <E> Attempted<E> deliver(String destination, List<Pending<E>> batch,
-                                     Function<List<E>, List<EntryFailure>> publish, Function<E, String> idOf) {
-        Map<String, Pending<E>> byId = new LinkedHashMap<>();
-        List<E> entries = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Pending<E> p = batch.get(i);
-            E entry = p.entryWithId().apply(EntryIds.of(p.candidate().eventId(), i));
-            byId.put(idOf.apply(entry), p);
-            entries.add(entry);
-        }
-        int requests = 0;
-        List<EntryFailure> lastFailures = List.of();
-        DeliveryFailure.Reason reason = DeliveryFailure.Reason.REJECTED;
-        for (int attempt = 1; attempt <= maxAttempts && !entries.isEmpty(); attempt++) {
-            if (attempt > 1) {
-                pause(attempt - 1);
-            }
-            requests++;
-            try {
-                lastFailures = publish.apply(entries);
-                reason = DeliveryFailure.Reason.REJECTED;
-            } catch (RuntimeException e) {
-                // The request as a whole failed (the SDK already retried it): every entry is undelivered.
-                log.warn("request to {} failed (attempt {} of {}): {}", destination, attempt, maxAttempts,
-                        e.toString());
-                lastFailures = entries.stream().map(en -> new EntryFailure(idOf.apply(en),
-                        e.getClass().getSimpleName(), e.getMessage(), true)).toList();
-                reason = DeliveryFailure.Reason.REQUEST_FAILED;
-            }
-            Map<String, EntryFailure> failedById = new HashMap<>();
-            for (EntryFailure f : lastFailures) {
-                failedById.put(f.id(), f);
-            }
-            entries = entries.stream().filter(en -> failedById.containsKey(idOf.apply(en))).toList();
-            if (lastFailures.stream().anyMatch(f -> !f.retryable())) {
-                break;
-            }
-            if (!entries.isEmpty() && attempt < maxAttempts) {
-                log.info("{} of {} entries to {} failed, retrying", entries.size(), batch.size(), destination);
-            }
-        }
-        if (entries.isEmpty()) {
-            return new Attempted<>(requests, List.of());
-        }
-        Map<String, EntryFailure> failedById = new HashMap<>();
-        lastFailures.forEach(f -> failedById.put(f.id(), f));
-        List<Undelivered<E>> undelivered = new ArrayList<>();
-        for (E en : entries) {
-            Pending<E> p = byId.get(idOf.apply(en));
-            EntryFailure f = failedById.get(idOf.apply(en));
-            Candidate c = p.candidate();
-            log.error("event {} (stream record {}) not delivered to {}: {} {}", c.eventId(),
-                    c.sequenceNumber(), destination, f.code(), f.message());
-            undelivered.add(new Undelivered<>(p, new DeliveryFailure(c.sequenceNumber(), c.eventId(), destination,
-                    reason, f.code() + ": " + f.message())));
-        }
-        return new Attempted<>(requests, undelivered);
-    }
-
-    private static DeliveryFailure tooLarge(String destination, Pending<?> p, int quota) {
-        Candidate c = p.candidate();
-        log.error("event {} (stream record {}) is {} bytes, over the {}-byte request quota of {}: not sent",
-                c.eventId(), c.sequenceNumber(), p.bytes(), quota, destination);
-        return new DeliveryFailure(c.sequenceNumber(), c.eventId(), destination, DeliveryFailure.Reason.TOO_LARGE,
-                p.bytes() + " bytes > quota " + quota);
-    }
-
-    private void pause(int retry) {
-        long millis = initialBackoff.toMillis() << Math.min(retry - 1, 20);
-        Duration d = Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
-        try {
-            sleeper.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off", e);
-        }
-    }
-
-    private synchronized Executor executor() {
-        if (configuredExecutor != null) {
-            return configuredExecutor;
-        }
-        if (ownExecutor == null) {
-            AtomicInteger n = new AtomicInteger();
-            ownExecutor = Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "eventfold-fanout-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return ownExecutor;
-    }
-
+    /** Stops the fan-out's own threads, if it started any (a later batch starts new ones). */
     @Override
-    public synchronized void close() {
-        if (ownExecutor != null) {
-            ownExecutor.shutdown();
-            ownExecutor = null;
-        }
+    public void close() {
+        ownExecutor.close();
     }
 
     private static String text(JsonNode item, String name) {
@@ -445,34 +188,34 @@ public final class StreamFanOut implements AutoCloseable {
         private int maxAttempts = 5;
         private Duration initialBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(2);
-        private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+        private Sleeper sleeper = Sleeper.SYSTEM;
         private Executor executor;
 
         private Builder() {
         }
 
         public Builder queues(List<String> urls) {
-            this.queues = List.copyOf(Objects.requireNonNull(urls, "urls"));
+            this.queues = List.copyOf(Checks.notNull(urls, "urls"));
             return this;
         }
 
         public Builder bus(String busName) {
-            this.bus = Optional.of(Objects.requireNonNull(busName, "busName"));
+            this.bus = Optional.of(Checks.notNull(busName, "busName"));
             return this;
         }
 
         public Builder bus(Optional<String> busName) {
-            this.bus = Objects.requireNonNull(busName, "busName");
+            this.bus = Checks.notNull(busName, "busName");
             return this;
         }
 
         public Builder queuePublisher(QueuePublisher value) {
-            this.queuePublisher = Objects.requireNonNull(value, "queuePublisher");
+            this.queuePublisher = Checks.notNull(value, "queuePublisher");
             return this;
         }
 
         public Builder busPublisher(BusPublisher value) {
-            this.busPublisher = Objects.requireNonNull(value, "busPublisher");
+            this.busPublisher = Checks.notNull(value, "busPublisher");
             return this;
         }
 
@@ -497,46 +240,58 @@ public final class StreamFanOut implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The wait before retry n of an entry: {@code initial * 2^(n-1)}, whole milliseconds, at most
+         * {@code max}. Default: from 100 ms up to 2 s. Zero for no wait.
+         */
         public Builder backoff(Duration initial, Duration max) {
-            this.initialBackoff = Objects.requireNonNull(initial, "initial");
-            this.maxBackoff = Objects.requireNonNull(max, "max");
+            this.initialBackoff = Checks.notNull(initial, "initial");
+            this.maxBackoff = Checks.notNull(max, "max");
             return this;
         }
 
+        /** How the fan-out waits between attempts; tests pass one that records instead of sleeping. */
         public Builder sleeper(Sleeper value) {
-            this.sleeper = Objects.requireNonNull(value, "sleeper");
+            this.sleeper = Checks.notNull(value, "sleeper");
             return this;
         }
 
         /** Runs destinations other than the first on this executor instead of the fan-out's own threads. */
         public Builder executor(Executor value) {
-            this.executor = Objects.requireNonNull(value, "executor");
+            this.executor = Checks.notNull(value, "executor");
             return this;
         }
 
         public StreamFanOut build() {
             for (String q : queues) {
                 if (q == null || q.isBlank()) {
-                    throw new IllegalArgumentException("queue URLs must not be blank");
+                    throw new InvalidInputException("queues", "queue URLs must not be blank");
                 }
             }
             if (queues.stream().distinct().count() != queues.size()) {
-                throw new IllegalArgumentException("a queue URL is listed twice");
+                throw new InvalidInputException("queues", "a queue URL is listed twice");
             }
             if (!queues.isEmpty() && queuePublisher == null) {
-                throw new IllegalArgumentException("queues are configured but no queuePublisher");
+                throw new InvalidInputException("queuePublisher", "queues are configured but no queuePublisher");
             }
-            if (bus.isPresent() && (bus.get().isBlank() || busPublisher == null)) {
-                throw new IllegalArgumentException("a bus needs a non-blank name and a busPublisher");
+            if (bus.isPresent() && bus.get().isBlank()) {
+                throw new InvalidInputException("bus", "a bus needs a non-blank name");
             }
-            if (queueRequestBytes < 1 || busRequestBytes < 1) {
-                throw new IllegalArgumentException("request quotas must be positive");
+            if (bus.isPresent() && busPublisher == null) {
+                throw new InvalidInputException("busPublisher", "a bus is configured but no busPublisher");
+            }
+            if (queueRequestBytes < 1) {
+                throw new InvalidInputException("queueRequestBytes", "must be positive, was " + queueRequestBytes);
+            }
+            if (busRequestBytes < 1) {
+                throw new InvalidInputException("busRequestBytes", "must be positive, was " + busRequestBytes);
             }
             if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
+                throw new InvalidInputException("maxAttempts", "must be at least 1, was " + maxAttempts);
             }
             if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
-                throw new IllegalArgumentException("backoff must satisfy 0 <= initial <= max");
+                throw new InvalidInputException("backoff", "must satisfy 0 <= initial <= max, was " + initialBackoff
+                        + " and " + maxBackoff);
             }
             return new StreamFanOut(this);
         }

@@ -1,11 +1,13 @@
 package dev.eventfold.listener;
 
 import dev.eventfold.spi.wire.EventItems;
+import dev.eventfold.internal.Checks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.context.EventContext;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.json.EventJson;
+import dev.eventfold.internal.concurrent.LazyExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,9 +20,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -67,7 +66,7 @@ public final class EventListener implements AutoCloseable {
     private final Clock clock;
     private final boolean debug;
     private final UnaryOperator<EventRecord> upcast;
-    private ExecutorService ownExecutor;
+    private final LazyExecutor ownExecutor;
 
     private EventListener(Builder b, Map<String, Route> routes) {
         this.routes = Map.copyOf(routes);
@@ -75,6 +74,8 @@ public final class EventListener implements AutoCloseable {
         this.stalenessByType = Map.copyOf(b.stalenessByType);
         this.concurrency = b.concurrency;
         this.configuredExecutor = b.executor;
+        // The calling thread is one of the workers: the pool needs one thread fewer (none with concurrency 1).
+        this.ownExecutor = LazyExecutor.fixed("eventfold-listener", Math.max(1, b.concurrency - 1));
         this.clock = b.clock;
         this.debug = b.debug;
         this.upcast = b.upcast;
@@ -236,29 +237,14 @@ public final class EventListener implements AutoCloseable {
         return body;
     }
 
-    private synchronized Executor executor() {
-        if (configuredExecutor != null) {
-            return configuredExecutor;
-        }
-        if (ownExecutor == null) {
-            AtomicInteger n = new AtomicInteger();
-            // Daemon threads: a Lambda runtime or a test must never wait for them to exit.
-            ownExecutor = Executors.newFixedThreadPool(concurrency - 1, r -> {
-                Thread t = new Thread(r, "eventfold-listener-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return ownExecutor;
+    private Executor executor() {
+        return configuredExecutor != null ? configuredExecutor : ownExecutor.get();
     }
 
-    /** Stops the listener's own worker threads, if it started any. */
+    /** Stops the listener's own worker threads, if it started any (a later batch starts new ones). */
     @Override
-    public synchronized void close() {
-        if (ownExecutor != null) {
-            ownExecutor.shutdown();
-            ownExecutor = null;
-        }
+    public void close() {
+        ownExecutor.close();
     }
 
     @FunctionalInterface
@@ -296,15 +282,15 @@ public final class EventListener implements AutoCloseable {
         }
 
         public Builder on(String eventType, EventHandler handler) {
-            Objects.requireNonNull(handler, "handler");
+            Checks.notNull(handler, "handler");
             register(eventType, handler::handle);
             return this;
         }
 
         /** A handler of the payload bound to {@code payloadType}. */
         public <T> Builder on(String eventType, Class<T> payloadType, PayloadHandler<T> handler) {
-            Objects.requireNonNull(payloadType, "payloadType");
-            Objects.requireNonNull(handler, "handler");
+            Checks.notNull(payloadType, "payloadType");
+            Checks.notNull(handler, "handler");
             register(eventType, event -> {
                 T payload;
                 try {
@@ -329,33 +315,30 @@ public final class EventListener implements AutoCloseable {
 
         /** The policy for every event type without one of its own. */
         public Builder staleness(StalenessPolicy policy) {
-            this.defaultStaleness = Objects.requireNonNull(policy, "policy");
+            this.defaultStaleness = Checks.notNull(policy, "policy");
             return this;
         }
 
         /** The policy for one event type (the type as it arrives, before alias resolution). */
         public Builder staleness(String eventType, StalenessPolicy policy) {
-            stalenessByType.put(requireType(eventType), Objects.requireNonNull(policy, "policy"));
+            stalenessByType.put(requireType(eventType), Checks.notNull(policy, "policy"));
             return this;
         }
 
         /** How many message groups run at once (1 = one after another on the calling thread). */
         public Builder concurrency(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("concurrency must be at least 1, was " + value);
-            }
             this.concurrency = value;
             return this;
         }
 
         /** Runs groups on this executor instead of the listener's own threads (at most concurrency - 1 tasks). */
         public Builder executor(Executor value) {
-            this.executor = Objects.requireNonNull(value, "executor");
+            this.executor = Checks.notNull(value, "executor");
             return this;
         }
 
         public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
+            this.clock = Checks.notNull(value, "clock");
             return this;
         }
 
@@ -366,7 +349,7 @@ public final class EventListener implements AutoCloseable {
          * fails the record ({@link RecordResult.Reason#UPCAST_FAILED}).
          */
         public Builder upcast(UnaryOperator<EventRecord> transform) {
-            this.upcast = Objects.requireNonNull(transform, "transform");
+            this.upcast = Checks.notNull(transform, "transform");
             return this;
         }
 
@@ -377,6 +360,9 @@ public final class EventListener implements AutoCloseable {
         }
 
         public EventListener build() {
+            if (concurrency < 1) {
+                throw new InvalidInputException("concurrency", "must be at least 1, was " + concurrency);
+            }
             if (!errors.isEmpty()) {
                 throw errors.get(0);
             }
@@ -416,7 +402,7 @@ public final class EventListener implements AutoCloseable {
 
         private static String requireType(String eventType) {
             if (eventType == null || eventType.isBlank()) {
-                throw new IllegalArgumentException("eventType must not be blank");
+                throw new InvalidInputException("eventType", "must not be blank");
             }
             return eventType;
         }

@@ -1,5 +1,6 @@
 package dev.eventfold.listener;
 
+import dev.eventfold.core.InvalidInputException;
 import java.util.Arrays;
 
 /** What the listener does with an event older than its policy's maximum age (WIRE.md section 7). */
@@ -24,7 +25,7 @@ public enum OnStale {
 
     public static OnStale fromWireName(String name) {
         return Arrays.stream(values()).filter(v -> v.wireName.equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("onStale must be one of skip, process-degraded, "
+                .orElseThrow(() -> new InvalidInputException("onStale", "must be one of skip, process-degraded, "
                         + "process-normally, was " + name));
     }
 }

@@ -1,5 +1,6 @@
 package dev.eventfold.listener;
 
+import dev.eventfold.core.InvalidInputException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -23,7 +24,7 @@ public record StalenessPolicy(Optional<Duration> maxAge, OnStale onStale) {
         Objects.requireNonNull(onStale, "onStale");
         maxAge.ifPresent(d -> {
             if (d.isNegative()) {
-                throw new IllegalArgumentException("maxAge must not be negative, was " + d);
+                throw new InvalidInputException("maxAge", "must not be negative, was " + d);
             }
         });
     }

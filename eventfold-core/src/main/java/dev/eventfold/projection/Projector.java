@@ -1,5 +1,7 @@
 package dev.eventfold.projection;
 
+import dev.eventfold.internal.Checks;
+import dev.eventfold.internal.retry.RetryLoop;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
@@ -48,6 +50,9 @@ import org.slf4j.LoggerFactory;
 public final class Projector {
     private static final Logger LOG = LoggerFactory.getLogger(Projector.class);
     private static final int MAX_CONFLICTS = 5;
+    private static final RetryLoop CONFLICT_RETRIES = RetryLoop.withoutPause(MAX_CONFLICTS);
+    /** One more try when the first is made at a guessed checkpoint. */
+    private static final RetryLoop SPECULATIVE_RETRIES = RetryLoop.withoutPause(MAX_CONFLICTS + 1);
 
     private final String name;
     private final EventStore store;
@@ -82,54 +87,60 @@ public final class Projector {
     public ProjectionResult handle(EventRecord delivered) {
         Objects.requireNonNull(delivered, "delivered");
         AggregateRef aggregate = delivered.aggregate();
-        CheckpointConflictException conflict = null;
-        int applied = 0;
-        int fromStore = 0;
         // Transactional: the checkpoint's condition is inside the transaction, so an in-order delivery
         // needs no read: apply it as if the checkpoint were at the version before, and a conflict
-        // returns where the checkpoint really is (a duplicate, a gap, another worker).
-        OptionalLong known = speculative ? OptionalLong.of(delivered.version() - 1) : OptionalLong.empty();
-        int attempts = MAX_CONFLICTS + (speculative ? 1 : 0);
-        for (int attempt = 0; attempt < attempts; attempt++) {
-            long last = known.isPresent() ? known.getAsLong() : checkpoints.lastApplied(name, aggregate);
-            known = OptionalLong.empty();
-            if (delivered.version() <= last) {
-                return new ProjectionResult(aggregate, applied > 0 ? ProjectionResult.Outcome.APPLIED
-                        : ProjectionResult.Outcome.ALREADY_APPLIED, applied, fromStore, last);
-            }
-            try {
-                long current = last;
-                if (delivered.version() > last + 1) {
-                    LOG.debug("projection {}: {} v{} arrived at checkpoint {}, reading the missing events",
-                            name, aggregate, delivered.version(), last);
-                    // No limit: the store reads its largest pages (1 MB on DynamoDB).
-                    try (Stream<EventRecord> missing = store.readEvents(EventQuery.of(aggregate).after(last)
-                            .through(delivered.version() - 1))) {
-                        for (Iterator<EventRecord> it = missing.iterator(); it.hasNext(); ) {
-                            EventRecord e = it.next();
-                            if (e.version() != current + 1) {
-                                throw new ProjectionGapException(name, aggregate, current + 1);
+        // returns where the checkpoint really is (a duplicate, a gap, another worker). Otherwise, and
+        // when the store could not tell, read the checkpoint and carry on from there.
+        return (speculative ? SPECULATIVE_RETRIES : CONFLICT_RETRIES).run(new RetryLoop.Attempt<ProjectionResult>() {
+            int applied = 0;
+            int fromStore = 0;
+            OptionalLong known = speculative ? OptionalLong.of(delivered.version() - 1) : OptionalLong.empty();
+
+            @Override
+            public RetryLoop.Step<ProjectionResult> run(int attempt, boolean last) {
+                long checkpoint = known.isPresent() ? known.getAsLong() : checkpoints.lastApplied(name, aggregate);
+                known = OptionalLong.empty();
+                if (delivered.version() <= checkpoint) {
+                    return RetryLoop.Step.done(new ProjectionResult(aggregate, applied > 0
+                            ? ProjectionResult.Outcome.APPLIED : ProjectionResult.Outcome.ALREADY_APPLIED,
+                            applied, fromStore, checkpoint));
+                }
+                try {
+                    long current = checkpoint;
+                    if (delivered.version() > checkpoint + 1) {
+                        LOG.debug("projection {}: {} v{} arrived at checkpoint {}, reading the missing events",
+                                name, aggregate, delivered.version(), checkpoint);
+                        // No limit: the store reads its largest pages (1 MB on DynamoDB).
+                        try (Stream<EventRecord> missing = store.readEvents(EventQuery.of(aggregate).after(checkpoint)
+                                .through(delivered.version() - 1))) {
+                            for (Iterator<EventRecord> it = missing.iterator(); it.hasNext(); ) {
+                                EventRecord e = it.next();
+                                if (e.version() != current + 1) {
+                                    throw new ProjectionGapException(name, aggregate, current + 1);
+                                }
+                                apply(e, current);
+                                current = e.version();
+                                applied++;
+                                fromStore++;
                             }
-                            apply(e, current);
-                            current = e.version();
-                            applied++;
-                            fromStore++;
+                        }
+                        if (current != delivered.version() - 1) {
+                            throw new ProjectionGapException(name, aggregate, current + 1);
                         }
                     }
-                    if (current != delivered.version() - 1) {
-                        throw new ProjectionGapException(name, aggregate, current + 1);
+                    apply(delivered, current);
+                    applied++;
+                    return RetryLoop.Step.done(new ProjectionResult(aggregate, ProjectionResult.Outcome.APPLIED,
+                            applied, fromStore, delivered.version()));
+                } catch (CheckpointConflictException e) {
+                    if (last) {
+                        throw e;
                     }
+                    known = e.actualVersion();
+                    return RetryLoop.Step.again(e);
                 }
-                apply(delivered, current);
-                applied++;
-                return new ProjectionResult(aggregate, ProjectionResult.Outcome.APPLIED, applied, fromStore,
-                        delivered.version());
-            } catch (CheckpointConflictException e) {
-                conflict = e;
-                known = e.actualVersion();
             }
-        }
-        throw conflict;
+        });
     }
 
     /**
@@ -180,14 +191,14 @@ public final class Projector {
 
         private Builder(String name, EventStore store) {
             this.name = Keys.requireNonBlank("name", name);
-            this.store = Objects.requireNonNull(store, "store");
+            this.store = Checks.notNull(store, "store");
         }
 
         /** Handler first, checkpoint after: exactly once only for idempotent handlers (see class doc). */
         public Builder handler(CheckpointStore checkpointStore, ProjectionHandler handler) {
-            Objects.requireNonNull(handler, "handler");
+            Checks.notNull(handler, "handler");
             requireNoStep();
-            this.checkpoints = Objects.requireNonNull(checkpointStore, "checkpointStore");
+            this.checkpoints = Checks.notNull(checkpointStore, "checkpointStore");
             this.step = (projection, event, previous) -> {
                 handler.apply(event);
                 checkpointStore.advance(projection, event.aggregate(), previous, event.version());
@@ -198,9 +209,9 @@ public final class Projector {
         /** The read model's writes and the checkpoint in one transaction: exactly once. */
         public <W> Builder transactional(TransactionalCheckpointStore<W> checkpointStore,
                                          TransactionalProjectionHandler<W> handler) {
-            Objects.requireNonNull(handler, "handler");
+            Checks.notNull(handler, "handler");
             requireNoStep();
-            this.checkpoints = Objects.requireNonNull(checkpointStore, "checkpointStore");
+            this.checkpoints = Checks.notNull(checkpointStore, "checkpointStore");
             this.step = (projection, event, previous) -> {
                 List<W> writes = Objects.requireNonNull(handler.writesFor(event), "writesFor returned null");
                 checkpointStore.advanceWith(projection, event.aggregate(), previous, event.version(), writes);
@@ -213,7 +224,7 @@ public final class Projector {
 
         /** Brings delivered and gap-filling events to their latest shape before they are applied. */
         public Builder upcasters(Upcasters v) {
-            this.upcasters = Objects.requireNonNull(v, "upcasters");
+            this.upcasters = Checks.notNull(v, "upcasters");
             return this;
         }
 

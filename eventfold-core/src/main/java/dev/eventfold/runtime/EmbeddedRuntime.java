@@ -1,6 +1,8 @@
 package dev.eventfold.runtime;
 
 import dev.eventfold.spi.wire.EventItems;
+import dev.eventfold.internal.Checks;
+import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.fanout.BusEntry;
 import dev.eventfold.fanout.EntryFailure;
@@ -20,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
@@ -262,6 +263,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         private final java.util.Set<String> queueNames = new java.util.LinkedHashSet<>();
         private final Map<String, EventListener> listeners = new LinkedHashMap<>();
         private final List<String> fanOutQueues = new ArrayList<>();
+        private InvalidInputException refused; // the first bad declaration, thrown by build()
         private final Map<String, Predicate<BusEntry>> rules = new LinkedHashMap<>();
         private Optional<String> busName = Optional.empty();
         private int requestBytes = StreamFanOut.DEFAULT_REQUEST_BYTES;
@@ -269,13 +271,13 @@ public final class EmbeddedRuntime implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
 
         private Builder(InMemoryEventStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+            this.store = Checks.notNull(store, "store");
         }
 
         /** A queue the fan-out sends to, handled by {@code listener}. */
         public Builder queue(String name, EventListener listener) {
             addQueue(name, true);
-            listeners.put(name, Objects.requireNonNull(listener, "listener"));
+            listeners.put(name, Checks.notNull(listener, "listener"));
             return this;
         }
 
@@ -286,7 +288,7 @@ public final class EmbeddedRuntime implements AutoCloseable {
         }
 
         public Builder bus(String name) {
-            this.busName = Optional.of(Objects.requireNonNull(name, "name"));
+            this.busName = Optional.of(Checks.notNull(name, "name"));
             return this;
         }
 
@@ -295,16 +297,16 @@ public final class EmbeddedRuntime implements AutoCloseable {
             if (!queueNames.contains(queueName)) {
                 addQueue(queueName, false);
             }
-            rules.put(queueName, Objects.requireNonNull(matches, "matches"));
+            rules.put(queueName, Checks.notNull(matches, "matches"));
             return this;
         }
 
         /** A listener for a queue declared by {@link #rule}. */
         public Builder listener(String queueName, EventListener listener) {
             if (!queueNames.contains(queueName)) {
-                throw new IllegalArgumentException("no queue " + queueName);
+                refuse(new InvalidInputException("listener", "no queue " + queueName));
             }
-            listeners.put(queueName, Objects.requireNonNull(listener, "listener"));
+            listeners.put(queueName, Checks.notNull(listener, "listener"));
             return this;
         }
 
@@ -314,33 +316,45 @@ public final class EmbeddedRuntime implements AutoCloseable {
         }
 
         public Builder maxReceives(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("maxReceives must be at least 1, was " + value);
-            }
             this.maxReceives = value;
             return this;
         }
 
         public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
+            this.clock = Checks.notNull(value, "clock");
             return this;
         }
 
         private void addQueue(String name, boolean fedByFanOut) {
             if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("queue name must not be blank");
+                refuse(new InvalidInputException("queue", "queue name must not be blank"));
+                return;
             }
             if (!queueNames.add(name)) {
-                throw new IllegalArgumentException("queue " + name + " declared twice");
+                refuse(new InvalidInputException("queue", "queue " + name + " declared twice"));
+                return;
             }
             if (fedByFanOut) {
                 fanOutQueues.add(name);
             }
         }
 
+        private void refuse(InvalidInputException e) {
+            if (refused == null) {
+                refused = e;
+            }
+        }
+
+        /** @throws InvalidInputException the first bad declaration or setting, named */
         public EmbeddedRuntime build() {
+            if (refused != null) {
+                throw refused;
+            }
+            if (maxReceives < 1) {
+                throw new InvalidInputException("maxReceives", "must be at least 1, was " + maxReceives);
+            }
             if (!rules.isEmpty() && busName.isEmpty()) {
-                throw new IllegalArgumentException("rules need a bus");
+                throw new InvalidInputException("bus", "rules need a bus");
             }
             return new EmbeddedRuntime(this);
         }

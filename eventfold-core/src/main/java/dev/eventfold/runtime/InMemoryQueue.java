@@ -1,5 +1,6 @@
 package dev.eventfold.runtime;
 
+import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.fanout.QueueEntry;
 import dev.eventfold.listener.QueueMessage;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class InMemoryQueue {
         this.name = Objects.requireNonNull(name, "name");
         this.fifo = name.endsWith(".fifo");
         if (maxReceives < 1) {
-            throw new IllegalArgumentException("maxReceives must be at least 1, was " + maxReceives);
+            throw new InvalidInputException("maxReceives", "must be at least 1, was " + maxReceives);
         }
         this.maxReceives = maxReceives;
     }

@@ -1,5 +1,6 @@
 package dev.eventfold.upcast;
 
+import dev.eventfold.internal.Checks;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
@@ -104,7 +105,7 @@ public final class Upcasters {
          */
         public Builder register(String eventType, int fromSchemaVersion, Upcaster step) {
             Keys.requireNonBlank("eventType", eventType);
-            Objects.requireNonNull(step, "step");
+            Checks.notNull(step, "step");
             if (fromSchemaVersion < 1) {
                 throw new InvalidInputException("fromSchemaVersion", "must be at least 1, was " + fromSchemaVersion);
             }

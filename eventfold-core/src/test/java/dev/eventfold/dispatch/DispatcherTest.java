@@ -43,8 +43,8 @@ class DispatcherTest {
     Dispatcher.Builder builder() {
         return Dispatcher.builder(store)
                 .clock(Clock.fixed(NOW, ZoneOffset.UTC))
-                .retryPolicy(RetryPolicy.custom().backoff(Backoff.fullJitterExponential(Duration.ofMillis(5),
-                        Duration.ofSeconds(1))).build())
+                .retryPolicy(RetryPolicy.custom().fullJitterBackoff(Duration.ofMillis(5),
+                        Duration.ofSeconds(1)).build())
                 .jitter(() -> new SplittableRandom(5))
                 .sleeper(sleeps::add);
     }
@@ -416,7 +416,7 @@ class DispatcherTest {
         @Test
         void conflicts_beyond_the_attempt_limit_surface_as_a_conflict() {
             Dispatcher limited = Dispatcher.builder(new AlwaysConflicting(store))
-                    .retryPolicy(RetryPolicy.custom().maxAttempts(4).backoff(Backoff.none()).build()).build();
+                    .retryPolicy(RetryPolicy.custom().maxAttempts(4).noBackoff().build()).build();
 
             assertThatThrownBy(() -> limited.dispatchEvent(funded(1))).isInstanceOf(ConcurrencyConflictException.class);
             assertThat(store.appends).hasValue(4);
@@ -441,7 +441,7 @@ class DispatcherTest {
         void the_reference_policy_rereads_the_head_before_every_try() {
             Dispatcher reference = Dispatcher.builder(new ConflictOnce(store)).versionCacheSize(0)
                     .serializeSameAggregate(false)
-                    .retryPolicy(RetryPolicy.from(RetryPolicy.reference()).backoff(Backoff.none()).build()).build();
+                    .retryPolicy(RetryPolicy.from(RetryPolicy.reference()).noBackoff().build()).build();
 
             DispatchResult r = reference.dispatchEvent(funded(1));
 
@@ -458,7 +458,7 @@ class DispatcherTest {
                 throws Exception {
             // Eight dispatchers stand for eight processes: they only meet in the store.
             List<DispatchResult> results = race(8, 25, i -> builder().retryPolicy(RetryPolicy.custom().maxAttempts(100)
-                    .backoff(Backoff.fullJitterExponential(Duration.ofMillis(1), Duration.ofMillis(10))).build())
+                    .fullJitterBackoff(Duration.ofMillis(1), Duration.ofMillis(10)).build())
                     .build());
 
             assertContiguous(results, 200);

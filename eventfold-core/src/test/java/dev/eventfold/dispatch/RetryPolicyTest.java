@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.eventfold.core.InvalidInputException;
+import dev.eventfold.internal.retry.Backoff;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Nested;
@@ -99,17 +100,18 @@ class RetryPolicyTest {
         void bad_values_are_refused_when_built() {
             assertThatThrownBy(() -> RetryPolicy.custom().maxAttempts(0).build())
                     .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("maxAttempts");
-            assertThatThrownBy(() -> RetryPolicy.custom().backoff(null).build())
+            assertThatThrownBy(() -> RetryPolicy.custom().fullJitterBackoff(null, Duration.ofMillis(5)).build())
                     .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("backoff");
         }
 
         @Test
         void a_variant_starts_from_its_base() {
-            RetryPolicy base = RetryPolicy.custom().maxAttempts(3).backoff(Backoff.none()).build();
+            RetryPolicy base = RetryPolicy.custom().maxAttempts(3).noBackoff().build();
 
             RetryPolicy variant = RetryPolicy.from(base).retryConflicts(false).build();
 
-            assertThat(variant).isEqualTo(new RetryPolicy(3, Backoff.none(), false, true, false));
+            assertThat(variant).isEqualTo(RetryPolicy.custom().maxAttempts(3).noBackoff().retryConflicts(false)
+                    .retryTransientErrors(true).rereadHead(false).build());
             assertThat(base.retryConflicts()).isTrue();
         }
     }

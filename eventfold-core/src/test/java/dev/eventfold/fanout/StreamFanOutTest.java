@@ -2,6 +2,7 @@ package dev.eventfold.fanout;
 
 import dev.eventfold.internal.Utf8;
 import dev.eventfold.spi.wire.EventItems;
+import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.fanout.internal.EventSources;
 import dev.eventfold.fanout.internal.FifoIds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -447,12 +448,12 @@ class StreamFanOutTest {
         @Test
         void bad_settings_are_refused_when_built() {
             assertThatThrownBy(() -> StreamFanOut.builder().queues(List.of(STANDARD)).build())
-                    .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> StreamFanOut.builder().bus(BUS).build()).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> fanOut().requestBytes(0).build()).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> fanOut().maxAttempts(0).build()).isInstanceOf(IllegalArgumentException.class);
+                    .isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> StreamFanOut.builder().bus(BUS).build()).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> fanOut().requestBytes(0).build()).isInstanceOf(InvalidInputException.class);
+            assertThatThrownBy(() -> fanOut().maxAttempts(0).build()).isInstanceOf(InvalidInputException.class);
             assertThatThrownBy(() -> fanOut().queues(List.of(STANDARD, STANDARD)).build())
-                    .isInstanceOf(IllegalArgumentException.class);
+                    .isInstanceOf(InvalidInputException.class);
         }
     }
 }

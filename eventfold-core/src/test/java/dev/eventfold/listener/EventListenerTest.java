@@ -1,6 +1,7 @@
 package dev.eventfold.listener;
 
 import dev.eventfold.spi.wire.EventItems;
+import dev.eventfold.core.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -474,7 +475,7 @@ class EventListenerTest {
         @Test
         void on_stale_reads_the_reference_names() {
             assertThat(OnStale.fromWireName("process-degraded")).isEqualTo(OnStale.PROCESS_DEGRADED);
-            assertThatThrownBy(() -> OnStale.fromWireName("drop")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> OnStale.fromWireName("drop")).isInstanceOf(InvalidInputException.class);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.eventfold.replay;
 
 import dev.eventfold.spi.wire.EventItems;
-import dev.eventfold.replay.internal.RateLimiter;
+import dev.eventfold.internal.retry.RateLimiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,7 @@
 package dev.eventfold.dynamodb;
 
 import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.internal.Checks;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.dynamodb.internal.AppendTransaction;
 import dev.eventfold.dynamodb.internal.AttributeValues;
@@ -15,6 +16,7 @@ import dev.eventfold.core.Page;
 import dev.eventfold.store.AppendRequest;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.EventStore;
+import dev.eventfold.store.IdempotencyRecords;
 import dev.eventfold.spi.PreparedAppend;
 import java.net.URI;
 import java.time.Clock;
@@ -23,18 +25,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -72,9 +70,10 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     private final String tableName;
     private final Clock clock;
     private final boolean consistentReads;
-    private final boolean idempotencyRecords;
+    private final IdempotencyRecords idempotencyRecords;
     private final Duration idempotencyRetention;
     private final boolean ownsClient;
+    private final DynamoDbSettings settings;
     private final AppendTransaction.Reads lookups = new AppendTransaction.Reads() {
         @Override
         public Map<String, AttributeValue> item(String pk, String sk) {
@@ -93,6 +92,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     };
 
     private DynamoDbEventStore(Builder b) {
+        this.settings = b.built;
         this.client = b.client;
         this.tableName = b.tableName;
         this.clock = b.clock;
@@ -102,11 +102,11 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
         this.ownsClient = b.ownsClient;
     }
 
-    /** Closes the DynamoDB client if this store built it (an injected client stays open). */
+    /** Closes the DynamoDB client if this store's settings built it (an injected client stays open). */
     @Override
     public void close() {
-        if (ownsClient && client instanceof Builder.Memoized<DynamoDbClient> m) {
-            m.ifBuilt(DynamoDbClient::close);
+        if (ownsClient) {
+            settings.close();
         }
     }
 
@@ -118,6 +118,11 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
         return tableName;
     }
 
+    /** The table and client this store works with: give them to the other DynamoDB components to share the client. */
+    public DynamoDbSettings settings() {
+        return settings;
+    }
+
     /** The client this store sends its requests with (built on first use when configured by region/endpoint). */
     public DynamoDbClient client() {
         return client.get();
@@ -126,7 +131,7 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     @Override
     public AppendResult append(AppendRequest request) {
         PreparedAppend prepared = PreparedAppend.of(request, clock.instant(), idempotencyRetention);
-        AppendTransaction transaction = new AppendTransaction(tableName, prepared, idempotencyRecords);
+        AppendTransaction transaction = new AppendTransaction(tableName, prepared, idempotencyRecords.recordFor(request));
         List<TransactWriteItem> actions = transaction.actions();
         for (int salt = 0; ; salt++) {
             String token = transaction.clientRequestToken(salt);
@@ -292,56 +297,66 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
     }
 
     /**
-     * Configures a {@link DynamoDbEventStore}. Give either a {@link #client(DynamoDbClient)} or the
-     * settings to build one ({@link #region}, {@link #endpoint}, {@link #credentials}); a built
-     * client is created on first use, never at class load, with explicit timeouts.
+     * Configures a {@link DynamoDbEventStore}: its {@link DynamoDbSettings} (table, and a client or
+     * the settings to build one on first use, never at class load), given whole with
+     * {@link #settings} or filled by the shortcuts {@link #client}, {@link #tableName},
+     * {@link #region}, {@link #endpoint}, {@link #credentials}, {@link #apiCallTimeout}; and the
+     * store's own options.
      */
     public static final class Builder {
-        private Supplier<DynamoDbClient> client;
-        private Region region;
-        private URI endpoint;
-        private AwsCredentialsProvider credentials;
-        private String tableName;
+        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
         private Clock clock = Clock.systemUTC();
         private boolean consistentReads = true;
-        private Duration apiCallTimeout = Duration.ofSeconds(10);
-        private boolean idempotencyRecords = true;
+        private IdempotencyRecords idempotencyRecords = IdempotencyRecords.CALLER_KEYS;
         private Duration idempotencyRetention = PreparedAppend.DEFAULT_IDEMPOTENCY_RETENTION;
+        // Made by build() from the settings, for the store's constructor.
+        private DynamoDbSettings built;
+        private Supplier<DynamoDbClient> client;
+        private String tableName;
         private boolean ownsClient;
 
         private Builder() {
         }
 
+        /**
+         * The table and the client. Replaces what the shortcuts set before; shortcuts called after
+         * change it. A store closes the client its settings built (see {@link DynamoDbSettings}).
+         */
+        public Builder settings(DynamoDbSettings value) {
+            this.settings = DynamoDbSettings.from(Checks.notNull(value, "settings"));
+            return this;
+        }
+
+        /** A client you built and own (the store never closes it); excludes region, endpoint and credentials. */
         public Builder client(DynamoDbClient value) {
-            Objects.requireNonNull(value, "client");
-            this.client = () -> value;
+            settings.client(value);
             return this;
         }
 
         public Builder region(Region value) {
-            this.region = Objects.requireNonNull(value, "region");
+            settings.region(value);
             return this;
         }
 
         public Builder endpoint(URI value) {
-            this.endpoint = Objects.requireNonNull(value, "endpoint");
+            settings.endpoint(value);
             return this;
         }
 
         public Builder credentials(AwsCredentialsProvider value) {
-            this.credentials = Objects.requireNonNull(value, "credentials");
+            settings.credentials(value);
             return this;
         }
 
         /** Required: the shared event table. */
         public Builder tableName(String value) {
-            this.tableName = value;
+            settings.tableName(value);
             return this;
         }
 
         /** Stamps {@code updatedAt} and a missing {@code occurredAt}. Default: the UTC system clock. */
         public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
+            this.clock = Checks.notNull(value, "clock");
             return this;
         }
 
@@ -352,14 +367,21 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
         }
 
         /**
-         * Write an idempotency record ({@code sk = IDEM#<key>}, itemType {@code idempotency}) with every
-         * append, in the same transaction, so that a repeat is recognised whatever was appended since.
-         * Default: true. Off, the store writes exactly the reference runtime's items and recognises a
-         * repeat only from the head or the version it claimed (ADR 0001).
+         * When an append also writes an idempotency record ({@code sk = IDEM#<key>}, itemType
+         * {@code idempotency}) in its transaction, so that a repeat with the same key is recognised
+         * whatever was appended since. Default {@link IdempotencyRecords#CALLER_KEYS}: for keys and
+         * event ids a caller supplied, not for those a dispatcher generated (it recognises its own
+         * resends by the versions they claimed, so those appends write exactly the reference
+         * runtime's items and write units). ADR 0001.
          */
-        public Builder idempotencyRecords(boolean value) {
-            this.idempotencyRecords = value;
+        public Builder idempotencyRecords(IdempotencyRecords value) {
+            this.idempotencyRecords = Checks.notNull(value, "idempotencyRecords");
             return this;
+        }
+
+        /** {@code true}: {@link IdempotencyRecords#ALWAYS}; {@code false}: {@link IdempotencyRecords#NEVER}. */
+        public Builder idempotencyRecords(boolean value) {
+            return idempotencyRecords(value ? IdempotencyRecords.ALWAYS : IdempotencyRecords.NEVER);
         }
 
         /**
@@ -367,100 +389,26 @@ public final class DynamoDbEventStore implements EventStore, AutoCloseable {
          * seconds), for the table's TTL ({@link EventTable#create} enables it). Default: 7 days.
          */
         public Builder idempotencyRetention(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("idempotencyRetention", "must be positive");
-            }
             this.idempotencyRetention = value;
             return this;
         }
 
         /** For a client this builder creates: the timeout of a whole call, retries included. Default 10 s. */
         public Builder apiCallTimeout(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("apiCallTimeout", "must be positive");
-            }
-            this.apiCallTimeout = value;
+            settings.apiCallTimeout(value);
             return this;
         }
 
+        /** @throws InvalidInputException a bad setting, named (see {@link DynamoDbSettings.Builder#build()}) */
         public DynamoDbEventStore build() {
-            Keys.requireNonBlank("tableName", tableName);
-            if (client != null && (region != null || endpoint != null || credentials != null)) {
-                throw new InvalidInputException("client", "give either a client or region/endpoint/credentials, not both");
+            built = settings.build();
+            if (idempotencyRetention == null || idempotencyRetention.isNegative() || idempotencyRetention.isZero()) {
+                throw new InvalidInputException("idempotencyRetention", "must be positive");
             }
-            if (client == null) {
-                client = new Memoized<>(this::newClient);
-                ownsClient = true;
-            }
+            client = built::client;
+            tableName = built.tableName();
+            ownsClient = built.buildsClient();
             return new DynamoDbEventStore(this);
-        }
-
-        private DynamoDbClient newClient() {
-            DynamoDbClientBuilder b = DynamoDbClient.builder()
-                    .httpClient(SharedHttpClient.get())
-                    .overrideConfiguration(ClientOverrideConfiguration.builder()
-                            .apiCallTimeout(apiCallTimeout)
-                            .apiCallAttemptTimeout(apiCallTimeout.dividedBy(3))
-                            .build());
-            if (region != null) {
-                b.region(region);
-            }
-            if (endpoint != null) {
-                b.endpointOverride(endpoint);
-            }
-            if (credentials != null) {
-                b.credentialsProvider(credentials);
-            }
-            return b.build();
-        }
-
-        /** Builds its value on first use, once. */
-        static final class Memoized<T> implements Supplier<T> {
-            private final Supplier<T> factory;
-            private volatile T value;
-
-            Memoized(Supplier<T> factory) {
-                this.factory = factory;
-            }
-
-            @Override
-            public T get() {
-                T v = value;
-                if (v == null) {
-                    synchronized (this) {
-                        v = value;
-                        if (v == null) {
-                            value = v = factory.get();
-                        }
-                    }
-                }
-                return v;
-            }
-
-            void ifBuilt(java.util.function.Consumer<T> action) {
-                T v = value;
-                if (v != null) {
-                    action.accept(v);
-                }
-            }
-        }
-    }
-
-    /** One HTTP client per process for every client Eventfold builds itself. */
-    static final class SharedHttpClient {
-        private SharedHttpClient() {
-        }
-
-        private static final class Holder {
-            // Created on first use (class initialisation of the holder), not when the store class loads.
-            static final software.amazon.awssdk.http.SdkHttpClient INSTANCE = UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(2))
-                    .socketTimeout(Duration.ofSeconds(10))
-                    .build();
-        }
-
-        static software.amazon.awssdk.http.SdkHttpClient get() {
-            return Holder.INSTANCE;
         }
     }
 }

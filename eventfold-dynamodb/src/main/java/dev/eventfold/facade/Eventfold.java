@@ -1,6 +1,5 @@
 package dev.eventfold.facade;
 
-import dev.eventfold.facade.EventfoldConfig;
 import dev.eventfold.dispatch.DispatchResult;
 import dev.eventfold.dispatch.Dispatcher;
 import dev.eventfold.dispatch.EventSpec;
@@ -41,12 +40,7 @@ public final class Eventfold {
      */
     public static Dispatcher init(EventfoldConfig config) {
         Objects.requireNonNull(config, "config");
-        DynamoDbEventStore.Builder sb = DynamoDbEventStore.builder().tableName(config.tableName()).clock(config.clock());
-        config.client().ifPresent(sb::client);
-        config.region().ifPresent(sb::region);
-        config.endpoint().ifPresent(sb::endpoint);
-        config.credentials().ifPresent(sb::credentials);
-        DynamoDbEventStore store = sb.build();
+        DynamoDbEventStore store = DynamoDbEventStore.builder().settings(config.settings()).clock(config.clock()).build();
         Dispatcher dispatcher = Dispatcher.builder(store)
                 .clock(config.clock())
                 .retryPolicy(config.retryPolicy())

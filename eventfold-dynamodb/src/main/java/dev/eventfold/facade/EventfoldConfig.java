@@ -1,43 +1,35 @@
 package dev.eventfold.facade;
 
-import dev.eventfold.facade.Eventfold;
+import dev.eventfold.internal.Checks;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.dispatch.Dispatcher;
 import dev.eventfold.dispatch.RetryPolicy;
+import dev.eventfold.dynamodb.DynamoDbSettings;
 import java.net.URI;
 import java.time.Clock;
-import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * What {@link Eventfold#init(EventfoldConfig)} needs: the event table, and either a DynamoDB
- * client or the settings to build one on first use (region, endpoint, credentials; each
- * defaults to the SDK's provider chain).
+ * What {@link Eventfold#init(EventfoldConfig)} needs: the store's {@link DynamoDbSettings} (the
+ * event table, and either a DynamoDB client or the settings to build one on first use), the clock
+ * of the store and the dispatcher, and the dispatcher's {@link RetryPolicy} and version cache.
  *
  * <pre>{@code
  * Eventfold.init(EventfoldConfig.builder().tableName("events").region(Region.EU_WEST_1).build());
+ * Eventfold.init(EventfoldConfig.builder().settings(DynamoDbSettings.of(dynamoDb, "events")).build());
  * }</pre>
  */
 public final class EventfoldConfig {
-    private final String tableName;
-    private final DynamoDbClient client;
-    private final Region region;
-    private final URI endpoint;
-    private final AwsCredentialsProvider credentials;
+    private final DynamoDbSettings settings;
     private final Clock clock;
     private final RetryPolicy retryPolicy;
     private final int versionCacheSize;
 
-    private EventfoldConfig(Builder b) {
-        this.tableName = b.tableName;
-        this.client = b.client;
-        this.region = b.region;
-        this.endpoint = b.endpoint;
-        this.credentials = b.credentials;
+    private EventfoldConfig(Builder b, DynamoDbSettings settings) {
+        this.settings = settings;
         this.clock = b.clock;
         this.retryPolicy = b.retryPolicy;
         this.versionCacheSize = b.versionCacheSize;
@@ -52,24 +44,30 @@ public final class EventfoldConfig {
         return new Builder();
     }
 
-    public String tableName() {
-        return tableName;
+    /** The event table and the client of the store. */
+    public DynamoDbSettings settings() {
+        return settings;
     }
 
+    public String tableName() {
+        return settings.tableName();
+    }
+
+    /** The client given, if one was (otherwise the store builds one from the settings). */
     public Optional<DynamoDbClient> client() {
-        return Optional.ofNullable(client);
+        return settings.givenClient();
     }
 
     public Optional<Region> region() {
-        return Optional.ofNullable(region);
+        return settings.region();
     }
 
     public Optional<URI> endpoint() {
-        return Optional.ofNullable(endpoint);
+        return settings.endpoint();
     }
 
     public Optional<AwsCredentialsProvider> credentials() {
-        return Optional.ofNullable(credentials);
+        return settings.credentials();
     }
 
     public Clock clock() {
@@ -86,21 +84,21 @@ public final class EventfoldConfig {
 
     @Override
     public String toString() {
-        return "EventfoldConfig[table=" + tableName + (client != null ? ", client given" : "")
-                + (region != null ? ", region=" + region : "") + (endpoint != null ? ", endpoint=" + endpoint : "") + "]";
+        return "EventfoldConfig[table=" + settings.tableName()
+                + (settings.givenClient().isPresent() ? ", client given" : "")
+                + settings.region().map(r -> ", region=" + r).orElse("")
+                + settings.endpoint().map(e -> ", endpoint=" + e).orElse("") + "]";
     }
 
     /**
-     * Builds an {@link EventfoldConfig}, checked in {@link #build()}. Defaults: the UTC system clock,
+     * Builds an {@link EventfoldConfig}, checked in {@link #build()}. The DynamoDB part is given whole
+     * ({@link #settings}) or by the shortcuts {@link #tableName}, {@link #client}, {@link #region},
+     * {@link #endpoint}, {@link #credentials}. Defaults: the UTC system clock,
      * {@link RetryPolicy#defaults()}, a version cache of
      * {@value Dispatcher.Builder#DEFAULT_VERSION_CACHE_SIZE} aggregates.
      */
     public static final class Builder {
-        private String tableName;
-        private DynamoDbClient client;
-        private Region region;
-        private URI endpoint;
-        private AwsCredentialsProvider credentials;
+        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
         private Clock clock = Clock.systemUTC();
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private int versionCacheSize = Dispatcher.Builder.DEFAULT_VERSION_CACHE_SIZE;
@@ -108,41 +106,48 @@ public final class EventfoldConfig {
         private Builder() {
         }
 
+        /** The store's table and client. Replaces what the shortcuts set before; shortcuts called after change it. */
+        public Builder settings(DynamoDbSettings v) {
+            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
+            return this;
+        }
+
         /** Required. */
         public Builder tableName(String v) {
-            this.tableName = v;
+            settings.tableName(v);
             return this;
         }
 
         /** A client you built and own; excludes region, endpoint and credentials. */
         public Builder client(DynamoDbClient v) {
-            this.client = Objects.requireNonNull(v, "client");
+            settings.client(v);
             return this;
         }
 
         public Builder region(Region v) {
-            this.region = Objects.requireNonNull(v, "region");
+            settings.region(v);
             return this;
         }
 
         /** An endpoint override, e.g. a local emulator. */
         public Builder endpoint(URI v) {
-            this.endpoint = Objects.requireNonNull(v, "endpoint");
+            settings.endpoint(v);
             return this;
         }
 
         public Builder credentials(AwsCredentialsProvider v) {
-            this.credentials = Objects.requireNonNull(v, "credentials");
+            settings.credentials(v);
             return this;
         }
 
+        /** The clock of the store and the dispatcher. */
         public Builder clock(Clock v) {
-            this.clock = Objects.requireNonNull(v, "clock");
+            this.clock = Checks.notNull(v, "clock");
             return this;
         }
 
         public Builder retryPolicy(RetryPolicy v) {
-            this.retryPolicy = Objects.requireNonNull(v, "retryPolicy");
+            this.retryPolicy = Checks.notNull(v, "retryPolicy");
             return this;
         }
 
@@ -151,15 +156,13 @@ public final class EventfoldConfig {
             return this;
         }
 
+        /** @throws InvalidInputException a bad setting, named */
         public EventfoldConfig build() {
-            Keys.requireNonBlank("tableName", tableName);
-            if (client != null && (region != null || endpoint != null || credentials != null)) {
-                throw new InvalidInputException("client", "give either a client or region/endpoint/credentials, not both");
-            }
+            DynamoDbSettings dynamoDb = settings.build();
             if (versionCacheSize < 0) {
                 throw new InvalidInputException("versionCacheSize", "must be 0 (off) or more, was " + versionCacheSize);
             }
-            return new EventfoldConfig(this);
+            return new EventfoldConfig(this, dynamoDb);
         }
     }
 }

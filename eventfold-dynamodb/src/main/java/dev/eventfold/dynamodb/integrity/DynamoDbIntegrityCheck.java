@@ -1,6 +1,8 @@
 package dev.eventfold.dynamodb.integrity;
 
 import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.internal.Checks;
+import dev.eventfold.dynamodb.DynamoDbSettings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.EventStoreException;
@@ -15,7 +17,6 @@ import dev.eventfold.integrity.IntegrityReport;
 import dev.eventfold.replay.ScanFilter;
 import dev.eventfold.replay.ScanSource;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +52,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 public final class DynamoDbIntegrityCheck {
     private static final int PROGRESS_EVERY = 500;
 
-    private final DynamoDbClient client;
+    private final DynamoDbSettings settings;
     private final String tableName;
     private final int segments;
     private final boolean consistentRead;
@@ -60,8 +61,8 @@ public final class DynamoDbIntegrityCheck {
     private final UnaryOperator<ScanSource> scanHook;
 
     private DynamoDbIntegrityCheck(Builder b) {
-        this.client = b.client;
-        this.tableName = b.tableName;
+        this.settings = b.built;
+        this.tableName = b.built.tableName();
         this.segments = b.segments;
         this.consistentRead = b.consistentRead;
         this.maxDefects = b.maxDefects;
@@ -92,7 +93,7 @@ public final class DynamoDbIntegrityCheck {
 
     public IntegrityReport checkTable() {
         IntegrityChecker checker = new IntegrityChecker("table " + tableName, maxDefects);
-        ScanSource source = scanHook.apply(DynamoDbScanSource.builder().client(client).tableName(tableName)
+        ScanSource source = scanHook.apply(DynamoDbScanSource.builder().settings(settings)
                 .consistentRead(consistentRead).build());
         ParallelScan.forEach(source, segments, ScanFilter.ALL_ITEMS, counting(checker));
         return checker.report(pk -> Optional.of(recheck(pk)));
@@ -128,7 +129,7 @@ public final class DynamoDbIntegrityCheck {
                 .consistentRead(consistent)
                 .build();
         try {
-            client.queryPaginator(q).items().forEach(item -> sink.accept(AttributeValues.toJson(item)));
+            client().queryPaginator(q).items().forEach(item -> sink.accept(AttributeValues.toJson(item)));
         } catch (SdkException e) {
             throw new EventStoreException("Query", e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException s
                     && s.statusCode() < 500 && !s.isThrottlingException() ? EventStoreException.Kind.REJECTED
@@ -145,7 +146,7 @@ public final class DynamoDbIntegrityCheck {
                 .projectionExpression(Attributes.PK)
                 .build();
         try {
-            client.queryPaginator(q).items().forEach(item -> {
+            client().queryPaginator(q).items().forEach(item -> {
                 AttributeValue pk = item.get(Attributes.PK);
                 if (pk != null && pk.s() != null) {
                     pks.add(pk.s());
@@ -157,10 +158,16 @@ public final class DynamoDbIntegrityCheck {
         return pks;
     }
 
-    /** Builds a {@link DynamoDbIntegrityCheck}; client and table name are required. */
+    /** The client of the settings: given, or built on first use. */
+    private DynamoDbClient client() {
+        return settings.client();
+    }
+
+    /** Builds a {@link DynamoDbIntegrityCheck}; a client (or settings) and a table name are required. */
     public static final class Builder {
-        private DynamoDbClient client;
-        private String tableName;
+        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
+        private boolean clientGiven; // a client, or settings (which may build one)
+        private DynamoDbSettings built;
         private int segments = 4;
         private boolean consistentRead = true;
         private int maxDefects = IntegrityChecker.DEFAULT_MAX_DEFECTS;
@@ -172,17 +179,29 @@ public final class DynamoDbIntegrityCheck {
 
         /** For tests: wraps the whole-table scan's source (to change the table while it is read). */
         Builder scanHook(UnaryOperator<ScanSource> v) {
-            this.scanHook = Objects.requireNonNull(v, "scanHook");
+            this.scanHook = Checks.notNull(v, "scanHook");
             return this;
         }
 
+        /**
+         * The table and the client; {@link dev.eventfold.dynamodb.DynamoDbEventStore#settings()} shares
+         * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
+         */
+        public Builder settings(DynamoDbSettings v) {
+            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
+            this.clientGiven = true;
+            return this;
+        }
+
+        /** A client you built and own: never closed here. */
         public Builder client(DynamoDbClient v) {
-            this.client = Objects.requireNonNull(v, "client");
+            settings.client(v);
+            this.clientGiven = true;
             return this;
         }
 
         public Builder tableName(String v) {
-            this.tableName = v;
+            settings.tableName(v);
             return this;
         }
 
@@ -204,15 +223,15 @@ public final class DynamoDbIntegrityCheck {
 
         /** Called with the number of items read so far, every 500 items, from any thread. */
         public Builder progress(LongConsumer v) {
-            this.progress = Objects.requireNonNull(v, "progress");
+            this.progress = Checks.notNull(v, "progress");
             return this;
         }
 
         public DynamoDbIntegrityCheck build() {
-            if (client == null) {
+            if (!clientGiven) {
                 throw new InvalidInputException("client", "must be set");
             }
-            Keys.requireNonBlank("tableName", tableName);
+            built = settings.build(); // checks tableName
             if (segments < 1 || segments > 1000) {
                 throw new InvalidInputException("segments", "must be in 1..1000, was " + segments);
             }

@@ -3,6 +3,7 @@ package dev.eventfold.dynamodb.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.Page;
+import dev.eventfold.internal.concurrent.LazyExecutor;
 import dev.eventfold.replay.ScanFilter;
 import dev.eventfold.replay.ScanSource;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
@@ -36,12 +36,9 @@ public final class ParallelScan {
         if (totalSegments == 1) {
             return segment(source, 0, 1, filter, consumer);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(totalSegments, 16), r -> {
-            Thread t = new Thread(r, "eventfold-scan");
-            t.setDaemon(true);
-            return t;
-        });
+        LazyExecutor threads = LazyExecutor.fixed("eventfold-scan", Math.min(totalSegments, 16));
         try {
+            ExecutorService pool = threads.get();
             List<Future<Long>> futures = new ArrayList<>();
             for (int s = 0; s < totalSegments; s++) {
                 int seg = s;
@@ -61,7 +58,7 @@ public final class ParallelScan {
             }
             return total;
         } finally {
-            pool.shutdownNow();
+            threads.closeNow(); // the first failure stops the other segments
         }
     }
 

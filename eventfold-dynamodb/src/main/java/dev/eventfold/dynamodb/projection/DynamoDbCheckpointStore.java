@@ -1,6 +1,8 @@
 package dev.eventfold.dynamodb.projection;
 
 import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.internal.Checks;
+import dev.eventfold.dynamodb.DynamoDbSettings;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.core.CorruptItemException;
@@ -68,13 +70,13 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
     /** The checkpoint takes one of the 100 actions of a transaction. */
     public static final int MAX_WRITES = DynamoItemSize.MAX_TRANSACTION_ITEMS - 1;
 
-    private final DynamoDbClient client;
+    private final DynamoDbSettings settings;
     private final String tableName;
     private final Clock clock;
 
     private DynamoDbCheckpointStore(Builder b) {
-        this.client = b.client;
-        this.tableName = b.tableName;
+        this.settings = b.built;
+        this.tableName = b.built.tableName();
         this.clock = b.clock;
     }
 
@@ -107,7 +109,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         Map<String, AttributeValue> key = key(projection, aggregate);
         GetItemResponse r;
         try {
-            r = client.getItem(g -> g.tableName(tableName).key(key).consistentRead(true));
+            r = client().getItem(g -> g.tableName(tableName).key(key).consistentRead(true));
         } catch (SdkException e) {
             throw DynamoErrors.translate("GetItem", false, e);
         }
@@ -159,12 +161,12 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         String prefix = partitionPrefix(projection);
         long deleted = 0;
         try {
-            for (Map<String, AttributeValue> item : client.scanPaginator(s -> s.tableName(tableName)
+            for (Map<String, AttributeValue> item : client().scanPaginator(s -> s.tableName(tableName)
                     .filterExpression("begins_with(pk, :prefix) AND sk = :sk")
                     .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(prefix), ":sk", AttributeValue.fromS(SK)))
                     .projectionExpression("pk, sk")
                     .consistentRead(true)).items()) {
-                client.deleteItem(d -> d.tableName(tableName).key(Map.of(Attributes.PK, item.get(Attributes.PK), Attributes.SK, item.get(Attributes.SK))));
+                client().deleteItem(d -> d.tableName(tableName).key(Map.of(Attributes.PK, item.get(Attributes.PK), Attributes.SK, item.get(Attributes.SK))));
                 deleted++;
             }
         } catch (SdkException e) {
@@ -177,7 +179,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
     public void advance(String projection, AggregateRef aggregate, long expectedVersion, long newVersion) {
         Update u = checkpointUpdate(projection, aggregate, expectedVersion, newVersion);
         try {
-            client.updateItem(b -> b.tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
+            client().updateItem(b -> b.tableName(u.tableName()).key(u.key()).updateExpression(u.updateExpression())
                     .conditionExpression(u.conditionExpression()).expressionAttributeNames(u.expressionAttributeNames())
                     .expressionAttributeValues(u.expressionAttributeValues())
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
@@ -215,7 +217,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         items.addAll(writes);
         try {
             // The SDK fills ClientRequestToken: its own retries of a lost response stay idempotent.
-            client.transactWriteItems(t -> t.transactItems(items));
+            client().transactWriteItems(t -> t.transactItems(items));
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
             if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
@@ -259,36 +261,54 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
                 .build();
     }
 
-    /** Builds a {@link DynamoDbCheckpointStore}; client and table name are required. */
+    /** The client of the settings: given, or built on first use. */
+    private DynamoDbClient client() {
+        return settings.client();
+    }
+
+    /** Builds a {@link DynamoDbCheckpointStore}; a client (or settings) and a table name are required. */
     public static final class Builder {
-        private DynamoDbClient client;
-        private String tableName;
+        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
+        private boolean clientGiven; // a client, or settings (which may build one)
+        private DynamoDbSettings built;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
 
+        /**
+         * The table and the client; {@link dev.eventfold.dynamodb.DynamoDbEventStore#settings()} shares
+         * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
+         */
+        public Builder settings(DynamoDbSettings v) {
+            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
+            this.clientGiven = true;
+            return this;
+        }
+
+        /** A client you built and own: never closed here. */
         public Builder client(DynamoDbClient v) {
-            this.client = Objects.requireNonNull(v, "client");
+            settings.client(v);
+            this.clientGiven = true;
             return this;
         }
 
         /** The table that holds the checkpoints: with pk/sk string keys, like the event table. */
         public Builder tableName(String v) {
-            this.tableName = v;
+            settings.tableName(v);
             return this;
         }
 
         public Builder clock(Clock v) {
-            this.clock = Objects.requireNonNull(v, "clock");
+            this.clock = Checks.notNull(v, "clock");
             return this;
         }
 
         public DynamoDbCheckpointStore build() {
-            if (client == null) {
+            if (!clientGiven) {
                 throw new InvalidInputException("client", "must be set");
             }
-            Keys.requireNonBlank("tableName", tableName);
+            built = settings.build(); // checks tableName
             return new DynamoDbCheckpointStore(this);
         }
     }

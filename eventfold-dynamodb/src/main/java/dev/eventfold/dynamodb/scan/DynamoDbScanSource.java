@@ -1,11 +1,12 @@
 package dev.eventfold.dynamodb.scan;
 
 import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.internal.Checks;
+import dev.eventfold.dynamodb.DynamoDbSettings;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.InvalidInputException;
-import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.core.Page;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.dynamodb.internal.AttributeValues;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -42,14 +42,14 @@ public final class DynamoDbScanSource implements ScanSource {
     /** FilterExpression takes at most 100 operands in an IN list. */
     private static final int MAX_IN = 100;
 
-    private final DynamoDbClient client;
+    private final DynamoDbSettings settings;
     private final String tableName;
     private final int pageLimit;
     private final boolean consistentRead;
 
     private DynamoDbScanSource(Builder b) {
-        this.client = b.client;
-        this.tableName = b.tableName;
+        this.settings = b.built;
+        this.tableName = b.built.tableName();
         this.pageLimit = b.pageLimit;
         this.consistentRead = b.consistentRead;
     }
@@ -74,7 +74,7 @@ public final class DynamoDbScanSource implements ScanSource {
         applyFilter(req, filter == null ? ScanFilter.ALL_ITEMS : filter);
         ScanResponse r;
         try {
-            r = client.scan(req.build());
+            r = client().scan(req.build());
         } catch (SdkException e) {
             throw DynamoErrors.translate("Scan", false, e);
         }
@@ -136,23 +136,41 @@ public final class DynamoDbScanSource implements ScanSource {
         return Map.of(Attributes.PK, AttributeValue.fromS(o.get(Attributes.PK).textValue()), Attributes.SK, AttributeValue.fromS(o.get(Attributes.SK).textValue()));
     }
 
-    /** Builds a {@link DynamoDbScanSource}; client and table name are required. */
+    /** The client of the settings: given, or built on first use. */
+    private DynamoDbClient client() {
+        return settings.client();
+    }
+
+    /** Builds a {@link DynamoDbScanSource}; a client (or settings) and a table name are required. */
     public static final class Builder {
-        private DynamoDbClient client;
-        private String tableName;
+        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
+        private boolean clientGiven; // a client, or settings (which may build one)
+        private DynamoDbSettings built;
         private int pageLimit = 500;
         private boolean consistentRead;
 
         private Builder() {
         }
 
+        /**
+         * The table and the client; {@link dev.eventfold.dynamodb.DynamoDbEventStore#settings()} shares
+         * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
+         */
+        public Builder settings(DynamoDbSettings v) {
+            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
+            this.clientGiven = true;
+            return this;
+        }
+
+        /** A client you built and own: never closed here. */
         public Builder client(DynamoDbClient v) {
-            this.client = Objects.requireNonNull(v, "client");
+            settings.client(v);
+            this.clientGiven = true;
             return this;
         }
 
         public Builder tableName(String v) {
-            this.tableName = v;
+            settings.tableName(v);
             return this;
         }
 
@@ -168,10 +186,10 @@ public final class DynamoDbScanSource implements ScanSource {
         }
 
         public DynamoDbScanSource build() {
-            if (client == null) {
+            if (!clientGiven) {
                 throw new InvalidInputException("client", "must be set");
             }
-            Keys.requireNonBlank("tableName", tableName);
+            built = settings.build(); // checks tableName
             if (pageLimit < 1 || pageLimit > 10_000) {
                 throw new InvalidInputException("pageLimit", "must be in 1..10000, was " + pageLimit);
             }

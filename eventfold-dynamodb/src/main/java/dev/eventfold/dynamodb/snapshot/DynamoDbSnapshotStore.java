@@ -1,6 +1,8 @@
 package dev.eventfold.dynamodb.snapshot;
 
 import dev.eventfold.spi.wire.Attributes;
+import dev.eventfold.internal.Checks;
+import dev.eventfold.dynamodb.DynamoDbSettings;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.aggregate.Snapshot;
@@ -42,13 +44,13 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 public final class DynamoDbSnapshotStore implements SnapshotStore {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbSnapshotStore.class);
 
-    private final DynamoDbClient client;
+    private final DynamoDbSettings settings;
     private final String tableName;
     private final int retain;
 
     private DynamoDbSnapshotStore(Builder b) {
-        this.client = b.client;
-        this.tableName = b.tableName;
+        this.settings = b.built;
+        this.tableName = b.built.tableName();
         this.retain = b.retain;
     }
 
@@ -60,7 +62,7 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
     public Optional<Snapshot> latest(AggregateRef aggregate) {
         QueryResponse r;
         try {
-            r = client.query(q -> q.tableName(tableName)
+            r = client().query(q -> q.tableName(tableName)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :snap)")
                     .expressionAttributeValues(Map.of(":pk", s(aggregate.pk()), ":snap", s(Snapshot.SK_PREFIX)))
                     .scanIndexForward(false)
@@ -96,7 +98,7 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
                     DynamoItemSize.MAX_ITEM_BYTES, "bytes (DynamoDB item limit)");
         }
         try {
-            client.putItem(p -> p.tableName(tableName).item(AttributeValues.fromJson(item)));
+            client().putItem(p -> p.tableName(tableName).item(AttributeValues.fromJson(item)));
         } catch (SdkException e) {
             throw DynamoErrors.translate("PutItem", true, e);
         }
@@ -108,14 +110,14 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
     /** Deletes all but the newest {@code retain} snapshots; best effort, a failure only leaves extra items. */
     private void prune(AggregateRef aggregate) {
         try {
-            List<Map<String, AttributeValue>> keys = client.queryPaginator(q -> q.tableName(tableName)
+            List<Map<String, AttributeValue>> keys = client().queryPaginator(q -> q.tableName(tableName)
                             .keyConditionExpression("pk = :pk AND begins_with(sk, :snap)")
                             .expressionAttributeValues(Map.of(":pk", s(aggregate.pk()), ":snap", s(Snapshot.SK_PREFIX)))
                             .projectionExpression("pk, sk")
                             .scanIndexForward(false))
                     .items().stream().skip(retain).toList();
             for (Map<String, AttributeValue> key : keys) {
-                client.deleteItem(d -> d.tableName(tableName).key(key));
+                client().deleteItem(d -> d.tableName(tableName).key(key));
             }
         } catch (SdkException e) {
             LOG.warn("old snapshots of {} not pruned: {}", aggregate, e.getClass().getSimpleName());
@@ -138,23 +140,41 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
         return AttributeValue.fromS(v);
     }
 
-    /** Builds a {@link DynamoDbSnapshotStore}; client and table name are required. */
+    /** The client of the settings: given, or built on first use. */
+    private DynamoDbClient client() {
+        return settings.client();
+    }
+
+    /** Builds a {@link DynamoDbSnapshotStore}; a client (or settings) and a table name are required. */
     public static final class Builder {
-        private DynamoDbClient client;
-        private String tableName;
+        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
+        private boolean clientGiven; // a client, or settings (which may build one)
+        private DynamoDbSettings built;
         private int retain = 2;
 
         private Builder() {
         }
 
+        /**
+         * The table and the client; {@link dev.eventfold.dynamodb.DynamoDbEventStore#settings()} shares
+         * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
+         */
+        public Builder settings(DynamoDbSettings v) {
+            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
+            this.clientGiven = true;
+            return this;
+        }
+
+        /** A client you built and own: never closed here. */
         public Builder client(DynamoDbClient v) {
-            this.client = Objects.requireNonNull(v, "client");
+            settings.client(v);
+            this.clientGiven = true;
             return this;
         }
 
         /** The event table: snapshots live beside the events. */
         public Builder tableName(String v) {
-            this.tableName = v;
+            settings.tableName(v);
             return this;
         }
 
@@ -165,10 +185,10 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
         }
 
         public DynamoDbSnapshotStore build() {
-            if (client == null) {
+            if (!clientGiven) {
                 throw new InvalidInputException("client", "must be set");
             }
-            Keys.requireNonBlank("tableName", tableName);
+            built = settings.build(); // checks tableName
             if (retain < 0) {
                 throw new InvalidInputException("retain", "must not be negative, was " + retain);
             }

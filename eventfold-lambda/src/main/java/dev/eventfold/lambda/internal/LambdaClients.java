@@ -1,5 +1,6 @@
 package dev.eventfold.lambda.internal;
 
+import dev.eventfold.dynamodb.internal.HttpClients;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -8,39 +9,29 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * SDK clients for handlers, configured for Lambda: one URL-connection HTTP client per process
- * (created on first use, not at class load), the region and credentials from the function's
+ * SDK clients for handlers, configured for Lambda: the process's one URL-connection HTTP client
+ * ({@link HttpClients}: created on first use, not at class load), the region and credentials from the function's
  * environment without probing the default chains, explicit timeouts. {@code AWS_ENDPOINT_URL}
  * is honoured by the SDK itself (used for emulators).
  */
 public final class LambdaClients {
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
     static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private LambdaClients() {
     }
 
-    /** SDK clients and HTTP clients built so far in this process: lets tests check what is lazy. */
+    /** SDK clients built so far by this class: lets tests check what is lazy. */
     private static final AtomicInteger BUILT = new AtomicInteger();
 
-    /** Holder idiom: the client is built when first asked for, once per process. */
-    private static final class Http {
-        static final SdkHttpClient CLIENT = counted(UrlConnectionHttpClient.builder()
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .socketTimeout(SOCKET_TIMEOUT)
-                .build());
-    }
-
+    /** The process's one HTTP client ({@link HttpClients#shared()}), built on first use. */
     public static SdkHttpClient httpClient() {
-        return Http.CLIENT;
+        return HttpClients.shared();
     }
 
     public static SqsClient sqs() {
@@ -51,9 +42,9 @@ public final class LambdaClients {
         return counted(configure(EventBridgeClient.builder()).httpClient(httpClient()).build());
     }
 
-    /** How many SDK and HTTP clients this class has built in this process. */
+    /** How many SDK clients this class, and HTTP clients {@link HttpClients}, have built in this process. */
     public static int built() {
-        return BUILT.get();
+        return BUILT.get() + HttpClients.built();
     }
 
     private static <T> T counted(T client) {

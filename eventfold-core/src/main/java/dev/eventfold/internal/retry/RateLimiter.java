@@ -1,6 +1,6 @@
-package dev.eventfold.replay.internal;
+package dev.eventfold.internal.retry;
 
-import dev.eventfold.replay.Sleeper;
+import dev.eventfold.core.Sleeper;
 import dev.eventfold.core.InvalidInputException;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,11 +1,13 @@
-package dev.eventfold.dispatch;
+package dev.eventfold.internal.retry;
 
 import dev.eventfold.core.InvalidInputException;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * How long to wait before a retry. Implementations are values, validated when made.
+ * How long to wait before a retry, for every retry loop of the library. Implementations are
+ * values, validated when made. Users choose one through the public configuration
+ * ({@code RetryPolicy.Builder}, {@code StreamFanOut.Builder#backoff}).
  *
  * <pre>{@code
  * Backoff b = Backoff.fullJitterExponential(Duration.ofMillis(5), Duration.ofSeconds(1));
@@ -19,6 +21,11 @@ public sealed interface Backoff permits Backoff.None, Backoff.FullJitterExponent
      * @param random the source of jitter; deterministic backoffs ignore it
      */
     Duration delay(int retry, RandomGenerator random);
+
+    /** Whether {@link #delay} draws from its random source (so a retry loop obtains one only then). */
+    default boolean usesRandom() {
+        return false;
+    }
 
     /** Retry at once. */
     static Backoff none() {
@@ -71,6 +78,11 @@ public sealed interface Backoff permits Backoff.None, Backoff.FullJitterExponent
             // Saturate instead of overflowing: base * 2^shift beyond the cap is the cap.
             long ceiling = shift >= Long.numberOfLeadingZeros(baseNanos) - 1 ? Long.MAX_VALUE : baseNanos << shift;
             return Duration.ofNanos(Math.min(ceiling, cap.toNanos()));
+        }
+
+        @Override
+        public boolean usesRandom() {
+            return true;
         }
 
         @Override

@@ -1,6 +1,0 @@
-/**
- * Machinery of Eventfold, shared between its modules: not API. There is no compatibility promise
- * for anything in this package; it may change or disappear in any release. Use the public types of
- * the enclosing package instead.
- */
-package dev.eventfold.replay.internal;
