@@ -127,7 +127,16 @@ public final class FaultProxy implements AutoCloseable {
     private final Map<String, Map<Fault, LongAdder>> injected = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> forwarded = new ConcurrentHashMap<>();
     private final LongAdder upstreamFailures = new LongAdder();
+    private final List<Injection> log = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean closed;
+
+    /**
+     * One injected fault, for explaining a finding afterwards.
+     *
+     * @param items for {@code TransactWriteItems}: table|pk|sk of every action, sorted; empty otherwise
+     */
+    public record Injection(long atMs, String operation, Fault fault, String items) {
+    }
 
     private FaultProxy(Builder b) throws IOException {
         this.upstream = b.upstream;
@@ -188,6 +197,18 @@ public final class FaultProxy implements AutoCloseable {
         Map<String, Long> out = new TreeMap<>();
         forwarded.forEach((op, c) -> out.put(op, c.sum()));
         return out;
+    }
+
+    /** Every injected fault in order (at most the first 100,000). */
+    public List<Injection> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    /** The injected faults on transactions that touched an item whose key contains {@code keyPart}, e.g. {@code AGG#w#1|EVT#000000008}. */
+    public List<Injection> log(String keyPart) {
+        return log().stream().filter(i -> i.items().contains(keyPart)).toList();
     }
 
     /** Forwards that failed at the upstream (not injected): should stay 0. */
@@ -265,6 +286,9 @@ public final class FaultProxy implements AutoCloseable {
         Fault fault = choose(op, tx);
         if (fault != null) {
             count(op, fault);
+            if (log.size() < 100_000) {
+                log.add(new Injection(System.currentTimeMillis(), op, fault, tx == null ? "" : tx.identity));
+            }
         }
         if (fault == Fault.RESET) {
             reset(socket);

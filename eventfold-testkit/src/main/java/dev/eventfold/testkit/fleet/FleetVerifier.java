@@ -99,10 +99,20 @@ public final class FleetVerifier {
                         "head lastEventId " + last + ", event at " + n + " is " + versions.get(n)));
             }
         }
+        Map<String, List<AckLog.Ack>> acksOf = new HashMap<>();
+        for (AckLog.Ack a : acks) {
+            acksOf.computeIfAbsent(a.eventId(), k -> new ArrayList<>()).add(a);
+        }
         whereIsId.forEach((id, where) -> {
             if (where.size() > 1) {
+                StringBuilder how = new StringBuilder();
+                for (AckLog.Ack a : acksOf.getOrDefault(id, List.of())) {
+                    how.append("; acknowledged by process ").append(a.process()).append(" item ").append(a.n())
+                            .append(" at v").append(a.version()).append(" after ").append(a.attempts())
+                            .append(" attempts, alreadyAppended ").append(a.alreadyAppended());
+                }
                 violations.add(new FleetReport.Violation(FleetReport.Kind.DUPLICATE_EVENT_ID, where.get(0).split(" ")[0],
-                        id + " at " + where));
+                        id + " at " + where + (how.length() == 0 ? "; never acknowledged" : how)));
             }
         });
         Set<String> acknowledged = new TreeSet<>();
