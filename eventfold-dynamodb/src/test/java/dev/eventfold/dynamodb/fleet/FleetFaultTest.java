@@ -115,6 +115,9 @@ class FleetFaultTest {
             assertThat(result.badExits()).as("every process that was not killed exited 0").isEmpty();
             assertThat(result.resubmitted()).as("the killed writer left items to resubmit").isNotEmpty();
             assertThat(report.violations()).as(report.describe()).isEmpty();
+            assertThat(proxy.injected().values().stream().mapToLong(Long::longValue).sum())
+                    .as("the proxy injected faults at its rates (%s)", proxy.summary())
+                    .isGreaterThanOrEqualTo(20);
             assertThat(proxy.upstreamFailures()).as("moto answered every forwarded request").isZero();
         } finally {
             direct.deleteTable(b -> b.tableName(table));

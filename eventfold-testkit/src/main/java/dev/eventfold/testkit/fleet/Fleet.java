@@ -36,6 +36,7 @@ public final class Fleet implements AutoCloseable {
     private final List<FleetResult.Run> runs = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
     private final Thread reaper = new Thread(this::killAll, "fleet-reaper");
+    private boolean ran;
 
     private Fleet(Builder b) {
         this.config = b;
@@ -49,6 +50,10 @@ public final class Fleet implements AutoCloseable {
 
     /** Runs the fleet to completion (or the deadline) and returns what every process left behind. */
     public FleetResult run() throws InterruptedException {
+        if (ran) {
+            throw new IllegalStateException("a Fleet runs once: build another one (with a fresh workDir)");
+        }
+        ran = true;
         long start = System.nanoTime();
         long deadline = start + config.deadline.toNanos();
         Path go = config.workDir.resolve("go");
