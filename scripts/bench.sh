@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark harnesses against a single-threaded moto they start themselves, and writes
-# their results to bench/results/. Usage: ./scripts/bench.sh [store|dispatch|lambda|aggregate ...]
+# their results to bench/results/. Usage: ./scripts/bench.sh [store|dispatch|fleet|lambda|aggregate ...]
+# `dispatch` runs the in-process dispatch benchmark and then `fleet` (the same load from separate writer JVMs).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -17,10 +18,17 @@ declare -A mains=(
   [dispatch]=dev.eventfold.bench.dispatch.DispatchBench
   [lambda]=dev.eventfold.bench.lambda.LambdaBench
   [aggregate]=dev.eventfold.bench.aggregate.AggregateBenchmark
+  [fleet]=dev.eventfold.bench.dispatch.FleetBench
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(store dispatch lambda aggregate)
 for n in "${names[@]}"; do
+  [ -n "${mains[$n]:-}" ] || { echo "unknown benchmark '$n'; known: ${!mains[*]}" >&2; exit 2; }
   echo "== $n"
   java -cp "$cp" "${mains[$n]}"
+  if [ "$n" = dispatch ]; then
+    # Writers in separate processes meet only in the table: the case Lambda runs in.
+    echo "== fleet"
+    java -cp "$cp" "${mains[fleet]}"
+  fi
 done
