@@ -28,11 +28,11 @@ final class AppendQueue {
 
     /** One append of {@code events}, after this process's other appends to the aggregate when serialised. */
     List<DispatchResult> append(AggregateRef aggregate, List<NewEvent> events, String idempotencyKey,
-                                OptionalLong fixedVersion) {
+                                OptionalLong fixedVersion, boolean generatedKey) {
         String pk = aggregate.pk();
         AggregateLocks.Entry lock = locks == null ? null : locks.acquire(pk);
         try {
-            return appends.append(aggregate, events, idempotencyKey, fixedVersion, pk);
+            return appends.append(aggregate, events, idempotencyKey, fixedVersion, pk, generatedKey);
         } finally {
             if (lock != null) {
                 locks.release(pk, lock);
@@ -88,8 +88,9 @@ final class AppendQueue {
             events.add(p.event);
         }
         try {
+            // Only dispatches with generated ids are combined (see Dispatcher.dispatchEvent).
             List<DispatchResult> results = appends.append(aggregate, events, events.get(0).eventId(),
-                    OptionalLong.empty(), pk);
+                    OptionalLong.empty(), pk, true);
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).result.complete(results.get(i));
             }

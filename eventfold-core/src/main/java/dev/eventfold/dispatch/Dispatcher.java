@@ -110,7 +110,8 @@ public final class Dispatcher implements AutoCloseable {
         if (combine && event.expectedVersion().isEmpty() && event.eventId() == null && event.idempotencyKey() == null) {
             return appends.combined(event.aggregate(), e);
         }
-        return appends.append(event.aggregate(), List.of(e), key, event.expectedVersion()).get(0);
+        boolean generated = event.eventId() == null && event.idempotencyKey() == null;
+        return appends.append(event.aggregate(), List.of(e), key, event.expectedVersion(), generated).get(0);
     }
 
     /** {@link #dispatchEvent(EventSpec)} for the common case: aggregate, type and payload. */
@@ -172,7 +173,9 @@ public final class Dispatcher implements AutoCloseable {
         EventContext context = EventContext.current();
         List<NewEvent> newEvents = BatchRunner.oneAppend(events, e -> complete(e, context));
         String key = first.idempotencyKey() != null ? first.idempotencyKey() : newEvents.get(0).eventId();
-        return BatchRunner.atomic(events, () -> appends.append(first.aggregate(), newEvents, key, first.expectedVersion()));
+        boolean generated = first.idempotencyKey() == null && events.stream().allMatch(e -> e.eventId() == null);
+        return BatchRunner.atomic(events,
+                () -> appends.append(first.aggregate(), newEvents, key, first.expectedVersion(), generated));
     }
 
     // ---- the event as stored ----

@@ -5,6 +5,7 @@ import dev.eventfold.core.Sleeper;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -35,6 +36,8 @@ public final class RetryLoop {
     private final Backoff backoff;
     private final Sleeper sleeper;
     private final Supplier<? extends RandomGenerator> jitterSource;
+    private final Duration budget;
+    private final LongSupplier nanoTime;
     private volatile RandomGenerator jitter;
 
     /**
@@ -42,13 +45,30 @@ public final class RetryLoop {
      * @param jitter      the random source of a jittered backoff, asked for once, on the first pause
      */
     public RetryLoop(int maxAttempts, Backoff backoff, Sleeper sleeper, Supplier<? extends RandomGenerator> jitter) {
+        this(maxAttempts, null, backoff, sleeper, jitter, System::nanoTime);
+    }
+
+    /**
+     * A loop bounded by attempts and by time: no attempt starts once {@code budget} has passed since
+     * the first, and no pause runs past it.
+     *
+     * @param budget   the time the attempts of one call may take; null for no limit but the count
+     * @param nanoTime the clock the budget is measured on ({@code System::nanoTime}; tests pass their own)
+     */
+    public RetryLoop(int maxAttempts, Duration budget, Backoff backoff, Sleeper sleeper,
+                     Supplier<? extends RandomGenerator> jitter, LongSupplier nanoTime) {
         if (maxAttempts < 1) {
             throw new InvalidInputException("maxAttempts", "must be at least 1, was " + maxAttempts);
         }
+        if (budget != null && (budget.isNegative() || budget.isZero())) {
+            throw new InvalidInputException("budget", "must be positive, was " + budget);
+        }
         this.maxAttempts = maxAttempts;
+        this.budget = budget;
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.jitterSource = Objects.requireNonNull(jitter, "jitter");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
     /** A loop of a deterministic backoff (it needs no random source). */
@@ -107,10 +127,12 @@ public final class RetryLoop {
         }
     }
 
-    /** Runs attempts until one is done, one throws, or none is left. */
+    /** Runs attempts until one is done, one throws, or none is left (by count or by time). */
     public <T> T run(Attempt<T> attempt) {
+        long start = budget == null ? 0 : nanoTime.getAsLong();
         for (int n = 1; ; n++) {
-            boolean last = n >= maxAttempts;
+            Duration left = budget == null ? null : budget.minusNanos(nanoTime.getAsLong() - start);
+            boolean last = n >= maxAttempts || left != null && (left.isNegative() || left.isZero());
             Step<T> step = attempt.run(n, last);
             if (step instanceof Step.Done<T> done) {
                 return done.value();
@@ -118,12 +140,15 @@ public final class RetryLoop {
             if (last) {
                 throw new IllegalStateException("attempt " + n + " of " + maxAttempts + " asked for another");
             }
-            pause(n, (Step.Again<T>) step);
+            pause(n, (Step.Again<T>) step, budget == null ? null : budget.minusNanos(nanoTime.getAsLong() - start));
         }
     }
 
-    private void pause(int retry, Step.Again<?> again) {
+    private void pause(int retry, Step.Again<?> again, Duration left) {
         Duration d = backoff.delay(retry, backoff.usesRandom() ? jitter() : null);
+        if (left != null && d.compareTo(left) > 0) {
+            d = left.isNegative() ? Duration.ZERO : left; // the last attempt starts when the budget ends
+        }
         try {
             sleeper.sleep(d);
         } catch (InterruptedException ie) {
@@ -147,6 +172,6 @@ public final class RetryLoop {
 
     @Override
     public String toString() {
-        return "RetryLoop[" + maxAttempts + " attempts, " + backoff + "]";
+        return "RetryLoop[" + maxAttempts + " attempts" + (budget == null ? "" : " within " + budget) + ", " + backoff + "]";
     }
 }
