@@ -207,6 +207,15 @@ public final class AppendTransaction {
             return prepared.repeatOf(AttributeValues.toJson(earlier));
         }
         if (conflict) {
+            // Another transaction was writing these items at this moment. It may have been an earlier
+            // send of this very request (the SDK resends a lost response itself, unseen by the caller):
+            // then its first event sits at the first claimed version. One read, on a rare path.
+            Optional<String> claimed = reads.eventIdAt(request.aggregate(), request.firstVersion());
+            if (claimed.isPresent() && claimed.get().equals(request.firstEvent().eventId())) {
+                LOG.debug("append to {} at {} had already landed (cancelled resend): not written again",
+                        request.aggregate(), request.firstVersion());
+                return prepared.result(true);
+            }
             throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(), OptionalLong.empty());
         }
         CancellationReason headReason = reasons.isEmpty() ? null : reasons.get(0);

@@ -39,7 +39,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Dispatch through {@link DynamoDbEventStore} on moto: retries, requests, the typed wallet. */
@@ -194,6 +198,109 @@ class DynamoDbDispatchTest {
             assertThat(requests.snapshot()).isEqualTo(Map.of("TransactWriteItems", 1L));
             assertThat(rs).extracting(DispatchResult::version).containsExactly(2L, 3L, 4L, 5L, 6L);
             assertThat(events()).extracting(e -> e.payload().get("amount").asInt()).containsExactly(0, 1, 2, 3, 4, 5);
+        }
+    }
+
+    /**
+     * The fleet's worst case for generated ids: an append lands, its response is lost, and the
+     * resend is cancelled with TransactionConflict (no version reported) while another process
+     * appends. The dispatcher must check the version its unanswered attempt claimed before it
+     * re-bases: without that, it would write the event again at a later version.
+     */
+    @Nested
+    class UnansweredAttemptsAmongOtherWriters {
+        final List<Integer> actionsPerTransaction = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DynamoDbEventStore other;
+        Dispatcher fleet;
+
+        /** Before the n-th TransactWriteItems of the dispatcher's client (1-based): another process appends. */
+        final java.util.concurrent.atomic.AtomicInteger sends = new java.util.concurrent.atomic.AtomicInteger();
+        volatile int otherWriterBefore = -1;
+
+        @BeforeEach
+        void fleet(AwsTestEnvironment aws) {
+            other = DynamoDbEventStore.builder().client(aws.dynamoDb()).tableName(table).build();
+            ExecutionInterceptor otherWriter = new ExecutionInterceptor() {
+                @Override
+                public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                    if (context.request() instanceof TransactWriteItemsRequest r) {
+                        actionsPerTransaction.add(r.transactItems().size());
+                        if (sends.incrementAndGet() == otherWriterBefore) {
+                            long head = other.currentVersion(wallet);
+                            other.appendEvent(wallet, head, dev.eventfold.core.NewEvent.builder()
+                                    .eventId("evt-other-" + head).eventType("Wallet.Funded").build());
+                        }
+                    }
+                }
+            };
+            // The other writer runs first, then the fault: the resend meets the table as the other process left it.
+            DynamoDbClient client = aws.dynamoDb(otherWriter, faults, requests);
+            fleet = Dispatcher.of(DynamoDbEventStore.builder().client(client).tableName(table).build());
+        }
+
+        @AfterEach
+        void closeFleet() {
+            fleet.close();
+        }
+
+        @Test
+        void with_generated_ids_the_event_lands_exactly_once_and_each_transaction_holds_two_items() {
+            fleet.dispatchEvent(funded(1)); // warm: the next dispatch knows the version
+            actionsPerTransaction.clear();
+            sends.set(0);
+            otherWriterBefore = 2;
+            faults.next("TransactWriteItems", FaultInjector.Fault.LOSE_RESPONSE)
+                    .next("TransactWriteItems", FaultInjector.Fault.TRANSACTION_CONFLICT);
+
+            DispatchResult r = fleet.dispatchEvent(funded(2));
+
+            assertThat(r.alreadyAppended()).isTrue();
+            assertThat(r.version()).isEqualTo(2);
+            List<EventRecord> stored = store.readEvents(EventQuery.of(wallet)).toList();
+            assertThat(stored).extracting(EventRecord::eventId).containsOnlyOnce(r.eventId());
+            assertThat(stored).extracting(EventRecord::version).containsExactly(1L, 2L, 3L);
+            assertThat(stored.get(2).eventId()).startsWith("evt-other-");
+            // Head + event, as the reference writes them: no idempotency record for ids nobody else can repeat.
+            assertThat(actionsPerTransaction).containsOnly(2);
+            List<String> records = ddb.query(q -> q.tableName(table).keyConditionExpression("pk = :pk AND begins_with(sk, :idem)")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(wallet.pk()),
+                            ":idem", AttributeValue.fromS("IDEM#")))).items().stream().map(i -> i.get("sk").s()).toList();
+            assertThat(records).containsExactly("IDEM#" + stored.get(2).eventId()); // the other writer's own, by its store's API
+
+        }
+
+        @Test
+        void with_a_callers_key_the_event_lands_exactly_once_and_its_record_is_written() {
+            fleet.dispatchEvent(funded(1));
+            actionsPerTransaction.clear();
+            sends.set(0);
+            otherWriterBefore = 2;
+            faults.next("TransactWriteItems", FaultInjector.Fault.LOSE_RESPONSE)
+                    .next("TransactWriteItems", FaultInjector.Fault.TRANSACTION_CONFLICT);
+            EventSpec keyed = funded(2).toBuilder().eventId("evt-req-42").idempotencyKey("req-42").build();
+
+            DispatchResult r = fleet.dispatchEvent(keyed);
+
+            assertThat(r.alreadyAppended()).isTrue();
+            assertThat(r.version()).isEqualTo(2);
+            assertThat(store.readEvents(EventQuery.of(wallet)).toList()).extracting(EventRecord::eventId)
+                    .containsOnlyOnce("evt-req-42").hasSize(3);
+            assertThat(actionsPerTransaction).containsOnly(3); // head, event, idempotency record
+            // The record recognises a client's retry of the request long after, from anywhere.
+            DispatchResult retried = fleet.dispatchEvent(keyed);
+            assertThat(retried.alreadyAppended()).isTrue();
+            assertThat(retried.version()).isEqualTo(2);
+        }
+
+        @Test
+        void a_creating_dispatch_is_one_request_without_a_head_read() {
+            requests.reset();
+
+            DispatchResult r = fleet.dispatchEvent(funded(1).toBuilder().creating().build());
+
+            assertThat(r.version()).isEqualTo(1);
+            assertThat(requests.snapshot()).isEqualTo(Map.of("TransactWriteItems", 1L));
+            assertThat(actionsPerTransaction).containsExactly(2);
         }
     }
 
