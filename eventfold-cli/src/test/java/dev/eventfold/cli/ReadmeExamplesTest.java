@@ -276,17 +276,23 @@ class ReadmeExamplesTest {
                 WalletEvents wallet = DomainDispatchers.create(WalletEvents.class, dispatcher);
                 wallet.funded("wal_123", 5000);       // Wallet.Funded {"amount":5000} on wallet/wal_123, source billing
 
-                DispatchResult w = wallet.withdrawn("wal_123", 1200, new BigDecimal("0.50"), "req-7");
+                BigDecimal fee = new BigDecimal("0.50");
+                DispatchResult w = wallet.withdrawn("wal_123", 100, fee, "req-7");
+                DispatchResult again = wallet.withdrawn("wal_123", 100, fee, "req-7");   // a client's retry
                 assertThat(w.version()).isEqualTo(2);
                 assertThat(w.idempotencyKey()).isEqualTo("req-7");
+                assertThat(again.alreadyAppended()).isTrue();
+                assertThat(again.eventId()).isEqualTo(w.eventId());
+                assertThat(again.version()).isEqualTo(2);
             }
+            assertThat(store.allEvents()).hasSize(2);
             EventRecord funded = store.allEvents().findFirst().orElseThrow();
             assertThat(funded.eventType()).isEqualTo("Wallet.Funded");
             assertThat(funded.aggregate()).isEqualTo(AggregateRef.of("wallet", "wal_123"));
             assertThat(funded.source()).isEqualTo("billing");
             assertThat(funded.payload()).isEqualTo(EventJson.parse("{\"amount\":5000}"));
             assertThat(store.allEvents().toList().get(1).payload())
-                    .isEqualTo(EventJson.parse("{\"amount\":1200,\"fee\":0.50}"));
+                    .isEqualTo(EventJson.parse("{\"amount\":100,\"fee\":0.50}"));
         }
     }
 
