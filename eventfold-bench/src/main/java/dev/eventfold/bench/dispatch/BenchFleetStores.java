@@ -2,6 +2,7 @@ package dev.eventfold.bench.dispatch;
 
 import dev.eventfold.dynamodb.DynamoDbEventStore;
 import dev.eventfold.store.EventStore;
+import dev.eventfold.store.IdempotencyRecords;
 import dev.eventfold.testkit.fleet.FleetStoreFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -11,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class BenchFleetStores implements FleetStoreFactory {
     @Override
-    public EventStore create(DynamoDbClient client, String table, boolean idempotencyRecords) {
-        return DynamoDbEventStore.builder().client(client).tableName(table).idempotencyRecords(idempotencyRecords).build();
+    public EventStore create(DynamoDbClient client, String table, IdempotencyRecords records) {
+        return DynamoDbEventStore.builder().client(client).tableName(table).idempotencyRecords(records).build();
     }
 }

@@ -104,6 +104,10 @@ public final class FleetBench {
             FleetBench bench = new FleetBench(moto != null ? moto.endpoint() : URI.create(configured));
             List<Outcome> outcomes = bench.runAll();
             String md = markdown(outcomes);
+            if (System.getProperty("eventfold.fleet.modes") != null) {
+                System.out.println(md);
+                return; // an experiment: bench/results/ keeps the last full run
+            }
             Path dir = DispatchBench.resultsDir();
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("fleet.md"), md, StandardCharsets.UTF_8);
@@ -120,7 +124,12 @@ public final class FleetBench {
         // moto's first transactions and the page cache of the writers' class path, outside every measurement.
         run(new Mode("warmup", "warm-up", 2, 10, 2, List.of()));
         List<Outcome> out = new ArrayList<>();
+        // -Deventfold.fleet.modes=one-aggregate,alone runs some modes only (experiments; results not written).
+        String only = System.getProperty("eventfold.fleet.modes");
         for (Mode m : MODES) {
+            if (only != null && !List.of(only.split(",")).contains(m.key())) {
+                continue;
+            }
             Outcome o = run(m);
             System.out.printf(Locale.ROOT, "%s: %.2f s, %d give-ups, %.2f requests/event%n", m.label(),
                     o.wallMs() / 1000.0, o.gaveUp(), o.requestsPerEvent());
@@ -147,6 +156,11 @@ public final class FleetBench {
                 "--attempt-timeout-ms=20000",
                 "--sdk-attempts=1"));
         args.addAll(m.args());
+        // -Deventfold.fleet.writerArgs="--backoff-cap-ms=200 ..." for experiments with the policy.
+        String extra = System.getProperty("eventfold.fleet.writerArgs");
+        if (extra != null && !extra.isBlank() && !m.key().equals("reference")) {
+            args.addAll(List.of(extra.trim().split("\\s+")));
+        }
         FleetResult r;
         try (Fleet fleet = Fleet.builder().workDir(dir).processes(m.processes()).dispatchesPerProcess(m.perProcess())
                 .writerArgs(args).deadline(Duration.ofMinutes(6)).readyTimeout(Duration.ofSeconds(90)).build()) {
@@ -297,7 +311,7 @@ public final class FleetBench {
                 .append("Each writer is its own JVM (`FleetWriter`, started by `Fleet`) with its own dispatcher, SDK client and")
                 .append(" version cache, like concurrent Lambda instances: they meet only in the table, so the in-process")
                 .append(" lock and combining cannot help them. Every writer dispatches one event at a time with ids the")
-                .append(" dispatcher makes, through the store's defaults (idempotency records on); all of them start on one")
+                .append(" dispatcher makes, through the store's defaults (no idempotency record for generated ids); all of them start on one")
                 .append(" signal once warmed up, and the time runs from that signal to the last writer's end (JVM start-up")
                 .append(" excluded, each writer's first dispatch, a head read, included). A fresh table per mode, all modes")
                 .append(" in the same run, no faults. Requests are counted in each process by an SDK interceptor")

@@ -51,7 +51,7 @@ class FleetFaultTest {
     @Test
     @Timeout(value = 75, unit = TimeUnit.SECONDS)
     void caller_ids_with_the_store_defaults_land_once_whatever_fails(AwsTestEnvironment aws, @TempDir Path dir) throws Exception {
-        run(aws, dir, 11, List.of("--ids=caller", "--idempotency-records=true"));
+        run(aws, dir, 11, List.of("--ids=caller"));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.eventfold.testkit.fleet;
 
 import dev.eventfold.store.EventStore;
+import dev.eventfold.store.IdempotencyRecords;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -11,9 +12,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <pre>{@code
  * public final class DynamoDbFleetStores implements FleetStoreFactory {
- *     public EventStore create(DynamoDbClient client, String table, boolean idempotencyRecords) {
+ *     public EventStore create(DynamoDbClient client, String table, IdempotencyRecords records) {
  *         return DynamoDbEventStore.builder().client(client).tableName(table)
- *                 .idempotencyRecords(idempotencyRecords).build();
+ *                 .idempotencyRecords(records).build();
  *     }
  * }
  * }</pre>
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public interface FleetStoreFactory {
     /**
      * @param client             the writer's own client (endpoint, timeouts, interceptors set)
-     * @param idempotencyRecords whether the store writes an idempotency record with every append
+     * @param records when the store writes an idempotency record beside an append
      */
-    EventStore create(DynamoDbClient client, String table, boolean idempotencyRecords);
+    EventStore create(DynamoDbClient client, String table, IdempotencyRecords records);
 }

@@ -5,6 +5,7 @@ import dev.eventfold.dispatch.Dispatcher;
 import dev.eventfold.dispatch.EventSpec;
 import dev.eventfold.dispatch.RetryPolicy;
 import dev.eventfold.store.EventStore;
+import dev.eventfold.store.IdempotencyRecords;
 import dev.eventfold.testkit.RequestCounter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -76,7 +77,10 @@ public final class FleetWriter {
         OPTIONS.put("aggregate-type", "default fleet");
         OPTIONS.put("aggregate-prefix", "default hot-");
         OPTIONS.put("ids", "caller (evt-<process>-<n>, key = id) or generated, default caller");
-        OPTIONS.put("idempotency-records", "true or false, default true");
+        OPTIONS.put("idempotency-records", "always, caller-keys or never (true: always, false: never), default caller-keys, the store's default");
+        OPTIONS.put("backoff-base-ms", "override the policy's full-jitter backoff base (with backoff-cap-ms)");
+        OPTIONS.put("backoff-cap-ms", "override the policy's full-jitter backoff cap (with backoff-base-ms)");
+        OPTIONS.put("time-budget-ms", "override the policy's time budget");
         OPTIONS.put("threads", "dispatching threads, default 1");
         OPTIONS.put("policy", "default or reference (RetryPolicy.reference(), no version cache), default default");
         OPTIONS.put("max-attempts", "override the policy's maxAttempts");
@@ -121,6 +125,13 @@ public final class FleetWriter {
             RetryPolicy policy = o.reference ? RetryPolicy.reference() : RetryPolicy.defaults();
             if (o.maxAttempts > 0) {
                 policy = RetryPolicy.from(policy).maxAttempts(o.maxAttempts).build();
+            }
+            if (o.backoffBaseMs > 0) {
+                policy = RetryPolicy.from(policy).fullJitterBackoff(Duration.ofMillis(o.backoffBaseMs),
+                        Duration.ofMillis(Math.max(o.backoffBaseMs, o.backoffCapMs))).build();
+            }
+            if (o.timeBudgetMs > 0) {
+                policy = RetryPolicy.from(policy).timeBudget(Duration.ofMillis(o.timeBudgetMs)).build();
             }
             Dispatcher.Builder db = Dispatcher.builder(store).retryPolicy(policy);
             if (o.reference) {
@@ -358,7 +369,10 @@ public final class FleetWriter {
         String aggregateType = "fleet";
         String aggregatePrefix = "hot-";
         boolean callerIds = true;
-        boolean idempotencyRecords = true;
+        IdempotencyRecords idempotencyRecords = IdempotencyRecords.CALLER_KEYS;
+        long backoffBaseMs;
+        long backoffCapMs;
+        long timeBudgetMs;
         int threads = 1;
         boolean reference;
         int maxAttempts;
@@ -405,7 +419,16 @@ public final class FleetWriter {
                 throw new BadArgument("--ids is caller or generated, was " + ids);
             }
             o.callerIds = ids.equals("caller");
-            o.idempotencyRecords = boolOf(kv, "idempotency-records", true);
+            String records = kv.getOrDefault("idempotency-records", "caller-keys");
+            o.idempotencyRecords = switch (records) {
+                case "always", "true" -> IdempotencyRecords.ALWAYS;
+                case "caller-keys" -> IdempotencyRecords.CALLER_KEYS;
+                case "never", "false" -> IdempotencyRecords.NEVER;
+                default -> throw new BadArgument("--idempotency-records is always, caller-keys or never, was " + records);
+            };
+            o.backoffBaseMs = kv.containsKey("backoff-base-ms") ? intOf(kv, "backoff-base-ms", 1) : 0;
+            o.backoffCapMs = kv.containsKey("backoff-cap-ms") ? intOf(kv, "backoff-cap-ms", 1) : 0;
+            o.timeBudgetMs = kv.containsKey("time-budget-ms") ? intOf(kv, "time-budget-ms", 1) : 0;
             o.threads = kv.containsKey("threads") ? intOf(kv, "threads", 1) : 1;
             String policy = kv.getOrDefault("policy", "default");
             if (!Set.of("default", "reference").contains(policy)) {
