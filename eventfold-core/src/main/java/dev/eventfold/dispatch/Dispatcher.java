@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -102,15 +103,42 @@ public final class Dispatcher implements AutoCloseable {
      */
     public DispatchResult dispatchEvent(EventSpec event) {
         Objects.requireNonNull(event, "event");
-        NewEvent e = complete(event, EventContext.current());
+        return dispatchCompleted(event, complete(event, EventContext.current()),
+                event.eventId() == null && event.idempotencyKey() == null);
+    }
+
+    /**
+     * Dispatches one event after {@code finish} has seen it as it will be appended: its event id
+     * (generated when the spec has none), {@code occurredAt}, source and the current context's fields
+     * filled in. What {@code finish} returns is appended, so it can compute fields from the final
+     * event, e.g. a correlation id that is the event's own id when no context gives one. Typed
+     * dispatchers run their {@code EventEnricher} here.
+     *
+     * <pre>{@code
+     * dispatcher.dispatchEvent(spec, e -> e.correlationId() != null ? e
+     *     : e.toBuilder().correlationId(e.eventId()).build());
+     * }</pre>
+     */
+    public DispatchResult dispatchEvent(EventSpec event, UnaryOperator<EventSpec> finish) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(finish, "finish");
+        EventContext context = EventContext.current();
+        EventSpec resolved = resolve(event, context);
+        EventSpec finished = Objects.requireNonNull(finish.apply(resolved), "finish returned null");
+        // Still the dispatcher's own ids when finish kept the one it made and added no key.
+        boolean generated = event.eventId() == null && event.idempotencyKey() == null
+                && resolved.eventId().equals(finished.eventId()) && finished.idempotencyKey() == null;
+        return dispatchCompleted(finished, complete(finished, EventContext.EMPTY), generated);
+    }
+
+    private DispatchResult dispatchCompleted(EventSpec event, NewEvent e, boolean generated) {
         String key = event.idempotencyKey() != null ? event.idempotencyKey() : e.eventId();
         // Only dispatches whose ids the dispatcher made share a transaction: nobody can repeat them
-        // later, so the one idempotency record of the shared append (the first event's) suffices.
-        // An id of the caller's needs a record of its own, which a combined append cannot give it.
-        if (combine && event.expectedVersion().isEmpty() && event.eventId() == null && event.idempotencyKey() == null) {
+        // later, and the dispatcher recognises its own resends by the versions they claimed. An id of
+        // the caller's needs an idempotency record of its own, which a combined append cannot give it.
+        if (combine && event.expectedVersion().isEmpty() && generated) {
             return appends.combined(event.aggregate(), e);
         }
-        boolean generated = event.eventId() == null && event.idempotencyKey() == null;
         return appends.append(event.aggregate(), List.of(e), key, event.expectedVersion(), generated).get(0);
     }
 
@@ -179,6 +207,14 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     // ---- the event as stored ----
+
+    /** The spec with what dispatch fills in: an event id, the time, the context's source and metadata. */
+    private EventSpec resolve(EventSpec spec, EventContext context) {
+        return spec.resolved(spec.eventId() != null ? spec.eventId() : ids.newEventId(),
+                spec.occurredAt() != null ? spec.occurredAt() : Timestamps.format(clock.instant()),
+                spec.source() != null ? spec.source() : context.source(),
+                spec.metadata().orElse(context.metadata()));
+    }
 
     /** The event as stored: defaults filled, explicit fields first, then the context. */
     private NewEvent complete(EventSpec spec, EventContext context) {

@@ -8,6 +8,7 @@ import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
 import dev.eventfold.spi.wire.Timestamps;
 import dev.eventfold.core.json.EventJson;
+import dev.eventfold.internal.StorablePayloads;
 import java.time.Instant;
 import java.util.OptionalLong;
 
@@ -53,7 +54,7 @@ public record EventSpec(
         eventType = Keys.requireNonBlank("eventType", eventType);
         payload = payload == null ? MissingNode.getInstance() : payload;
         // A private storable copy, validated here once: the dispatch hands this very copy to its NewEvent.
-        payload = EventJson.storable("payload", payload);
+        payload = StorablePayloads.isTrusted(payload) ? payload : EventJson.storable("payload", payload);
         source = Keys.optional(source);
         eventId = requireNullOrNonBlank("eventId", eventId);
         idempotencyKey = requireNullOrNonBlank("idempotencyKey", idempotencyKey);
@@ -80,6 +81,12 @@ public record EventSpec(
     /** The validated payload itself, for the dispatcher to hand to its {@code NewEvent} unchanged. */
     JsonNode storablePayload() {
         return payload;
+    }
+
+    /** This spec with the fields dispatch fills in, its validated payload kept as it is. */
+    EventSpec resolved(String id, String time, String resolvedSource, EventMetadata resolvedMetadata) {
+        return StorablePayloads.trusting(payload, () -> new EventSpec(aggregate, eventType, payload, resolvedSource, id,
+                idempotencyKey, time, schemaVersion, resolvedMetadata, expectedVersion));
     }
 
     public String tenantId() {

@@ -147,9 +147,10 @@ public final class DomainDispatchers {
             }
             EventMethod em = methods.get(method);
             EventSpec spec = em.toSpec(aggregateType, source, args == null ? new Object[0] : args);
-            EventSpec enriched = Objects.requireNonNull(enricher.enrich(spec, EventContext.current()),
-                    "enricher returned null");
-            DispatchResult result = dispatcher.dispatchEvent(enriched);
+            // The enricher sees the event as it will be appended, its id included.
+            EventContext context = EventContext.current();
+            DispatchResult result = dispatcher.dispatchEvent(spec,
+                    resolved -> Objects.requireNonNull(enricher.enrich(resolved, context), "enricher returned null"));
             return em.returnsResult() ? result : null;
         }
     }

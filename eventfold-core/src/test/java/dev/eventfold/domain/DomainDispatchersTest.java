@@ -9,6 +9,7 @@ import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.dispatch.DispatchResult;
 import dev.eventfold.dispatch.Dispatcher;
+import dev.eventfold.dispatch.EventSpec;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.InMemoryEventStore;
 import java.math.BigDecimal;
@@ -202,6 +203,33 @@ class DomainDispatchersTest {
             assertThat(stored.get(0).tenantId()).isEqualTo("ten_default");
             assertThat(stored.get(0).causationId()).isEqualTo("cmd:c-7");
             assertThat(stored.get(1).tenantId()).isEqualTo("ten_9");
+        }
+
+        @Test
+        void an_enricher_sees_the_final_event_with_its_id_and_the_append_keeps_the_generated_id_cheap() {
+            List<EventSpec> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            WalletEvents wallet = DomainDispatchers.builder(WalletEvents.class, dispatcher)
+                    .enricher((event, context) -> {
+                        seen.add(event);
+                        return event.correlationId() != null ? event
+                                : event.toBuilder().correlationId(event.eventId()).build();
+                    })
+                    .build();
+
+            DispatchResult first = wallet.funded("wal_123", 1);
+            EventContext.runWith(EventContext.builder().correlationId("corr-9").source("ignored").build(),
+                    () -> wallet.funded("wal_123", 2));
+
+            List<EventRecord> stored = events(WAL_123);
+            assertThat(seen.get(0).eventId()).isEqualTo(first.eventId()).startsWith("evt-");
+            assertThat(seen.get(0).occurredAt()).isNotNull();
+            assertThat(seen.get(0).source()).isEqualTo("billing"); // the interface's source beats the context's
+            assertThat(stored.get(0).correlationId()).isEqualTo(stored.get(0).eventId());
+            assertThat(stored.get(1).correlationId()).isEqualTo("corr-9");
+            assertThat(seen.get(1).correlationId()).isEqualTo("corr-9");
+            // The id is still the dispatcher's own: no idempotency record for it (one would answer this,
+            // and the head's key is the second event's by now).
+            assertThat(store.findAppend(WAL_123, first.eventId())).isEmpty();
         }
 
         @Test
