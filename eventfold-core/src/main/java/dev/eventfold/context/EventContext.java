@@ -1,5 +1,6 @@
 package dev.eventfold.context;
 
+import dev.eventfold.core.CarriesMetadata;
 import dev.eventfold.core.EventMetadata;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
  *     dispatcher.dispatch(...));   // the event gets correlationId corr-1 and actorId user-9
  * }</pre>
  */
-public record EventContext(EventMetadata metadata, String source) {
+public record EventContext(EventMetadata metadata, String source) implements CarriesMetadata {
     public static final EventContext EMPTY = new EventContext(EventMetadata.NONE, null);
 
     private static final ThreadLocal<EventContext> CURRENT = ThreadLocal.withInitial(() -> EMPTY);
@@ -40,22 +41,6 @@ public record EventContext(EventMetadata metadata, String source) {
     /** The context of these fields; blank ones stay empty. */
     public EventContext(String correlationId, String causationId, String actorId, String tenantId) {
         this(new EventMetadata(tenantId, correlationId, causationId, actorId), null);
-    }
-
-    public String correlationId() {
-        return metadata.correlationId();
-    }
-
-    public String causationId() {
-        return metadata.causationId();
-    }
-
-    public String actorId() {
-        return metadata.actorId();
-    }
-
-    public String tenantId() {
-        return metadata.tenantId();
     }
 
     public boolean isEmpty() {
@@ -183,8 +168,7 @@ public record EventContext(EventMetadata metadata, String source) {
     }
 
     /** Builds an {@link EventContext}; unset fields stay empty. */
-    public static final class Builder {
-        private final EventMetadata.Builder metadata = EventMetadata.builder();
+    public static final class Builder extends EventMetadata.Setters<Builder> {
         private String source;
 
         private Builder() {
@@ -195,28 +179,8 @@ public record EventContext(EventMetadata metadata, String source) {
             return this;
         }
 
-        public Builder correlationId(String v) {
-            metadata.correlationId(v);
-            return this;
-        }
-
-        public Builder causationId(String v) {
-            metadata.causationId(v);
-            return this;
-        }
-
-        public Builder actorId(String v) {
-            metadata.actorId(v);
-            return this;
-        }
-
-        public Builder tenantId(String v) {
-            metadata.tenantId(v);
-            return this;
-        }
-
         public EventContext build() {
-            return new EventContext(metadata.build(), source);
+            return new EventContext(buildMetadata(), source);
         }
     }
 }

@@ -105,4 +105,55 @@ public record EventMetadata(String tenantId, String correlationId, String causat
             return new EventMetadata(tenantId, correlationId, causationId, actorId);
         }
     }
+
+    /**
+     * The metadata setters of a builder of a value that carries metadata ({@code EventSpec},
+     * {@link NewEvent}, {@link EventRecord}, {@code EventContext}): one field at a time or all at once.
+     *
+     * @param <B> the concrete builder, returned by every setter
+     */
+    public abstract static class Setters<B extends Setters<B>> {
+        private final Builder metadata = EventMetadata.builder();
+
+        protected Setters() {
+        }
+
+        public B tenantId(String v) {
+            metadata.tenantId(v);
+            return self();
+        }
+
+        public B correlationId(String v) {
+            metadata.correlationId(v);
+            return self();
+        }
+
+        public B causationId(String v) {
+            metadata.causationId(v);
+            return self();
+        }
+
+        public B actorId(String v) {
+            metadata.actorId(v);
+            return self();
+        }
+
+        /** Tenant, correlation, causation and actor at once (replacing any set before); null for none. */
+        public B metadata(EventMetadata v) {
+            EventMetadata m = v == null ? NONE : v;
+            metadata.tenantId(m.tenantId()).correlationId(m.correlationId()).causationId(m.causationId())
+                    .actorId(m.actorId());
+            return self();
+        }
+
+        /** The metadata set so far, validated. */
+        protected EventMetadata buildMetadata() {
+            return metadata.build();
+        }
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
+        }
+    }
 }

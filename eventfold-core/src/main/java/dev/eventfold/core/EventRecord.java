@@ -30,7 +30,7 @@ public record EventRecord(
         String occurredAt,
         EventMetadata metadata,
         JsonNode payload,
-        EventMeta meta) {
+        EventMeta meta) implements CarriesMetadata {
 
     public EventRecord {
         aggregateType = Keys.requireAggregateType(aggregateType);
@@ -44,22 +44,6 @@ public record EventRecord(
         metadata = metadata == null ? EventMetadata.NONE : metadata;
         payload = payload == null ? MissingNode.getInstance() : payload;
         meta = meta == null ? EventMeta.NONE : meta;
-    }
-
-    public String tenantId() {
-        return metadata.tenantId();
-    }
-
-    public String correlationId() {
-        return metadata.correlationId();
-    }
-
-    public String causationId() {
-        return metadata.causationId();
-    }
-
-    public String actorId() {
-        return metadata.actorId();
     }
 
     public AggregateRef aggregate() {
@@ -118,7 +102,7 @@ public record EventRecord(
     }
 
     /** Builds an {@link EventRecord}; validation happens in {@link #build()}. */
-    public static final class Builder {
+    public static final class Builder extends EventMetadata.Setters<Builder> {
         private String aggregateType;
         private String aggregateId;
         private long version;
@@ -127,7 +111,6 @@ public record EventRecord(
         private String source;
         private int schemaVersion = 1;
         private String occurredAt;
-        private final EventMetadata.Builder metadata = EventMetadata.builder();
         private JsonNode payload;
         private EventMeta meta = EventMeta.NONE;
 
@@ -164,11 +147,6 @@ public record EventRecord(
             return this;
         }
 
-        public Builder tenantId(String v) {
-            metadata.tenantId(v);
-            return this;
-        }
-
         public Builder schemaVersion(int v) {
             this.schemaVersion = v;
             return this;
@@ -184,28 +162,6 @@ public record EventRecord(
             return this;
         }
 
-        public Builder correlationId(String v) {
-            metadata.correlationId(v);
-            return this;
-        }
-
-        public Builder causationId(String v) {
-            metadata.causationId(v);
-            return this;
-        }
-
-        public Builder actorId(String v) {
-            metadata.actorId(v);
-            return this;
-        }
-
-        public Builder metadata(EventMetadata v) {
-            EventMetadata m = Objects.requireNonNullElse(v, EventMetadata.NONE);
-            metadata.tenantId(m.tenantId()).correlationId(m.correlationId()).causationId(m.causationId())
-                    .actorId(m.actorId());
-            return this;
-        }
-
         public Builder payload(JsonNode v) {
             this.payload = v;
             return this;
@@ -218,7 +174,7 @@ public record EventRecord(
 
         public EventRecord build() {
             return new EventRecord(aggregateType, aggregateId, version, eventId, eventType, source, schemaVersion,
-                    occurredAt, metadata.build(), payload, meta);
+                    occurredAt, buildMetadata(), payload, meta);
         }
     }
 }

@@ -30,7 +30,7 @@ public record NewEvent(
         int schemaVersion,
         String occurredAt,
         EventMetadata metadata,
-        JsonNode payload) {
+        JsonNode payload) implements CarriesMetadata {
 
     public NewEvent {
         eventId = Keys.requireNonBlank("eventId", eventId);
@@ -47,22 +47,6 @@ public record NewEvent(
         // Validated into a private copy with numbers as DynamoDB keeps them, unless the payload is
         // the copy an EventSpec or DecidedEvent already made of it (validated once per dispatch).
         payload = StorablePayloads.isTrusted(payload) ? payload : EventJson.storable("payload", payload);
-    }
-
-    public String tenantId() {
-        return metadata.tenantId();
-    }
-
-    public String correlationId() {
-        return metadata.correlationId();
-    }
-
-    public String causationId() {
-        return metadata.causationId();
-    }
-
-    public String actorId() {
-        return metadata.actorId();
     }
 
     /** The stored form of this event at a version; {@code occurredAt} falls back to {@code now}. */
@@ -91,13 +75,12 @@ public record NewEvent(
     }
 
     /** Builds a {@link NewEvent}; {@code schemaVersion} defaults to 1. */
-    public static final class Builder {
+    public static final class Builder extends EventMetadata.Setters<Builder> {
         private String eventId;
         private String eventType;
         private String source;
         private int schemaVersion = 1;
         private String occurredAt;
-        private final EventMetadata.Builder metadata = EventMetadata.builder();
         private JsonNode payload;
 
         private Builder() {
@@ -118,11 +101,6 @@ public record NewEvent(
             return this;
         }
 
-        public Builder tenantId(String v) {
-            metadata.tenantId(v);
-            return this;
-        }
-
         public Builder schemaVersion(int v) {
             this.schemaVersion = v;
             return this;
@@ -138,28 +116,6 @@ public record NewEvent(
             return this;
         }
 
-        public Builder correlationId(String v) {
-            metadata.correlationId(v);
-            return this;
-        }
-
-        public Builder causationId(String v) {
-            metadata.causationId(v);
-            return this;
-        }
-
-        public Builder actorId(String v) {
-            metadata.actorId(v);
-            return this;
-        }
-
-        public Builder metadata(EventMetadata v) {
-            EventMetadata m = java.util.Objects.requireNonNullElse(v, EventMetadata.NONE);
-            metadata.tenantId(m.tenantId()).correlationId(m.correlationId()).causationId(m.causationId())
-                    .actorId(m.actorId());
-            return this;
-        }
-
         public Builder payload(JsonNode v) {
             this.payload = v;
             return this;
@@ -172,7 +128,7 @@ public record NewEvent(
         }
 
         public NewEvent build() {
-            return new NewEvent(eventId, eventType, source, schemaVersion, occurredAt, metadata.build(), payload);
+            return new NewEvent(eventId, eventType, source, schemaVersion, occurredAt, buildMetadata(), payload);
         }
     }
 }

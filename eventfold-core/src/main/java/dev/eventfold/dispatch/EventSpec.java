@@ -3,6 +3,7 @@ package dev.eventfold.dispatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.eventfold.core.AggregateRef;
+import dev.eventfold.core.CarriesMetadata;
 import dev.eventfold.core.EventMetadata;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.spi.wire.Keys;
@@ -45,7 +46,7 @@ public record EventSpec(
         String occurredAt,
         int schemaVersion,
         EventMetadata metadata,
-        OptionalLong expectedVersion) {
+        OptionalLong expectedVersion) implements CarriesMetadata {
 
     public EventSpec {
         if (aggregate == null) {
@@ -89,22 +90,6 @@ public record EventSpec(
                 idempotencyKey, time, schemaVersion, resolvedMetadata, expectedVersion));
     }
 
-    public String tenantId() {
-        return metadata.tenantId();
-    }
-
-    public String correlationId() {
-        return metadata.correlationId();
-    }
-
-    public String causationId() {
-        return metadata.causationId();
-    }
-
-    public String actorId() {
-        return metadata.actorId();
-    }
-
     /** The minimal event: aggregate, type and payload (any value Jackson turns into JSON, or null). */
     public static EventSpec of(String aggregateType, String aggregateId, String eventType, Object payload) {
         return builder().aggregate(aggregateType, aggregateId).eventType(eventType).payload(payload).build();
@@ -136,7 +121,7 @@ public record EventSpec(
     }
 
     /** Builds an {@link EventSpec}; validation happens in {@link #build()}. */
-    public static final class Builder {
+    public static final class Builder extends EventMetadata.Setters<Builder> {
         private AggregateRef aggregate;
         private String aggregateType;
         private String aggregateId;
@@ -147,7 +132,6 @@ public record EventSpec(
         private String idempotencyKey;
         private String occurredAt;
         private int schemaVersion = 1;
-        private final EventMetadata.Builder metadata = EventMetadata.builder();
         private OptionalLong expectedVersion = OptionalLong.empty();
 
         private Builder() {
@@ -188,11 +172,6 @@ public record EventSpec(
             return this;
         }
 
-        public Builder tenantId(String v) {
-            metadata.tenantId(v);
-            return this;
-        }
-
         public Builder eventId(String v) {
             this.eventId = v;
             return this;
@@ -215,29 +194,6 @@ public record EventSpec(
 
         public Builder schemaVersion(int v) {
             this.schemaVersion = v;
-            return this;
-        }
-
-        public Builder correlationId(String v) {
-            metadata.correlationId(v);
-            return this;
-        }
-
-        public Builder causationId(String v) {
-            metadata.causationId(v);
-            return this;
-        }
-
-        public Builder actorId(String v) {
-            metadata.actorId(v);
-            return this;
-        }
-
-        /** Tenant, correlation, causation and actor at once (replacing any set before). */
-        public Builder metadata(EventMetadata v) {
-            EventMetadata m = java.util.Objects.requireNonNullElse(v, EventMetadata.NONE);
-            metadata.tenantId(m.tenantId()).correlationId(m.correlationId()).causationId(m.causationId())
-                    .actorId(m.actorId());
             return this;
         }
 
@@ -266,7 +222,7 @@ public record EventSpec(
         public EventSpec build() {
             AggregateRef ref = aggregate != null ? aggregate : new AggregateRef(aggregateType, aggregateId);
             return new EventSpec(ref, eventType, payload, source, eventId, idempotencyKey, occurredAt,
-                    schemaVersion, metadata.build(), expectedVersion);
+                    schemaVersion, buildMetadata(), expectedVersion);
         }
     }
 }

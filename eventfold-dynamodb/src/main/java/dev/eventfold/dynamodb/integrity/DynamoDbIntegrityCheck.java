@@ -2,6 +2,7 @@ package dev.eventfold.dynamodb.integrity;
 
 import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.internal.Checks;
+import dev.eventfold.dynamodb.DynamoDbComponentBuilder;
 import dev.eventfold.dynamodb.DynamoDbSettings;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventfold.core.AggregateRef;
@@ -164,9 +165,7 @@ public final class DynamoDbIntegrityCheck {
     }
 
     /** Builds a {@link DynamoDbIntegrityCheck}; a client (or settings) and a table name are required. */
-    public static final class Builder {
-        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
-        private boolean clientGiven; // a client, or settings (which may build one)
+    public static final class Builder extends DynamoDbComponentBuilder<Builder> {
         private DynamoDbSettings built;
         private int segments = 4;
         private boolean consistentRead = true;
@@ -180,28 +179,6 @@ public final class DynamoDbIntegrityCheck {
         /** For tests: wraps the whole-table scan's source (to change the table while it is read). */
         Builder scanHook(UnaryOperator<ScanSource> v) {
             this.scanHook = Checks.notNull(v, "scanHook");
-            return this;
-        }
-
-        /**
-         * The table and the client; {@link dev.eventfold.dynamodb.DynamoDbEventStore#settings()} shares
-         * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
-         */
-        public Builder settings(DynamoDbSettings v) {
-            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
-            this.clientGiven = true;
-            return this;
-        }
-
-        /** A client you built and own: never closed here. */
-        public Builder client(DynamoDbClient v) {
-            settings.client(v);
-            this.clientGiven = true;
-            return this;
-        }
-
-        public Builder tableName(String v) {
-            settings.tableName(v);
             return this;
         }
 
@@ -228,10 +205,7 @@ public final class DynamoDbIntegrityCheck {
         }
 
         public DynamoDbIntegrityCheck build() {
-            if (!clientGiven) {
-                throw new InvalidInputException("client", "must be set");
-            }
-            built = settings.build(); // checks tableName
+            built = buildSettings();
             if (segments < 1 || segments > 1000) {
                 throw new InvalidInputException("segments", "must be in 1..1000, was " + segments);
             }

@@ -2,6 +2,7 @@ package dev.eventfold.dynamodb.projection;
 
 import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.internal.Checks;
+import dev.eventfold.dynamodb.DynamoDbComponentBuilder;
 import dev.eventfold.dynamodb.DynamoDbSettings;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import dev.eventfold.core.AggregateRef;
@@ -267,36 +268,11 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
     }
 
     /** Builds a {@link DynamoDbCheckpointStore}; a client (or settings) and a table name are required. */
-    public static final class Builder {
-        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
-        private boolean clientGiven; // a client, or settings (which may build one)
+    public static final class Builder extends DynamoDbComponentBuilder<Builder> {
         private DynamoDbSettings built;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
-        }
-
-        /**
-         * The table and the client; {@link dev.eventfold.dynamodb.DynamoDbEventStore#settings()} shares
-         * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
-         */
-        public Builder settings(DynamoDbSettings v) {
-            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
-            this.clientGiven = true;
-            return this;
-        }
-
-        /** A client you built and own: never closed here. */
-        public Builder client(DynamoDbClient v) {
-            settings.client(v);
-            this.clientGiven = true;
-            return this;
-        }
-
-        /** The table that holds the checkpoints: with pk/sk string keys, like the event table. */
-        public Builder tableName(String v) {
-            settings.tableName(v);
-            return this;
         }
 
         public Builder clock(Clock v) {
@@ -305,10 +281,7 @@ public final class DynamoDbCheckpointStore implements TransactionalCheckpointSto
         }
 
         public DynamoDbCheckpointStore build() {
-            if (!clientGiven) {
-                throw new InvalidInputException("client", "must be set");
-            }
-            built = settings.build(); // checks tableName
+            built = buildSettings();
             return new DynamoDbCheckpointStore(this);
         }
     }

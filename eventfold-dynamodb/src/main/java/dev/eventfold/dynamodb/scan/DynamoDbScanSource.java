@@ -2,6 +2,7 @@ package dev.eventfold.dynamodb.scan;
 
 import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.internal.Checks;
+import dev.eventfold.dynamodb.DynamoDbComponentBuilder;
 import dev.eventfold.dynamodb.DynamoDbSettings;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -142,36 +143,12 @@ public final class DynamoDbScanSource implements ScanSource {
     }
 
     /** Builds a {@link DynamoDbScanSource}; a client (or settings) and a table name are required. */
-    public static final class Builder {
-        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
-        private boolean clientGiven; // a client, or settings (which may build one)
+    public static final class Builder extends DynamoDbComponentBuilder<Builder> {
         private DynamoDbSettings built;
         private int pageLimit = 500;
         private boolean consistentRead;
 
         private Builder() {
-        }
-
-        /**
-         * The table and the client; {@link dev.eventfold.dynamodb.DynamoDbEventStore#settings()} shares
-         * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
-         */
-        public Builder settings(DynamoDbSettings v) {
-            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
-            this.clientGiven = true;
-            return this;
-        }
-
-        /** A client you built and own: never closed here. */
-        public Builder client(DynamoDbClient v) {
-            settings.client(v);
-            this.clientGiven = true;
-            return this;
-        }
-
-        public Builder tableName(String v) {
-            settings.tableName(v);
-            return this;
         }
 
         /** Items DynamoDB evaluates per request (before the filter), 1..10000 here; DynamoDB stops at 1 MB anyway. */
@@ -186,10 +163,7 @@ public final class DynamoDbScanSource implements ScanSource {
         }
 
         public DynamoDbScanSource build() {
-            if (!clientGiven) {
-                throw new InvalidInputException("client", "must be set");
-            }
-            built = settings.build(); // checks tableName
+            built = buildSettings();
             if (pageLimit < 1 || pageLimit > 10_000) {
                 throw new InvalidInputException("pageLimit", "must be in 1..10000, was " + pageLimit);
             }

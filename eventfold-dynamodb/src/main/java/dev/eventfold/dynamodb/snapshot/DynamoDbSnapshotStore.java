@@ -2,6 +2,7 @@ package dev.eventfold.dynamodb.snapshot;
 
 import dev.eventfold.spi.wire.Attributes;
 import dev.eventfold.internal.Checks;
+import dev.eventfold.dynamodb.DynamoDbComponentBuilder;
 import dev.eventfold.dynamodb.DynamoDbSettings;
 import dev.eventfold.dynamodb.internal.DynamoErrors;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -146,36 +147,11 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
     }
 
     /** Builds a {@link DynamoDbSnapshotStore}; a client (or settings) and a table name are required. */
-    public static final class Builder {
-        private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
-        private boolean clientGiven; // a client, or settings (which may build one)
+    public static final class Builder extends DynamoDbComponentBuilder<Builder> {
         private DynamoDbSettings built;
         private int retain = 2;
 
         private Builder() {
-        }
-
-        /**
-         * The table and the client; {@link dev.eventfold.dynamodb.DynamoDbEventStore#settings()} shares
-         * the event store's. Replaces what the shortcuts set before; shortcuts called after change it.
-         */
-        public Builder settings(DynamoDbSettings v) {
-            this.settings = DynamoDbSettings.from(Checks.notNull(v, "settings"));
-            this.clientGiven = true;
-            return this;
-        }
-
-        /** A client you built and own: never closed here. */
-        public Builder client(DynamoDbClient v) {
-            settings.client(v);
-            this.clientGiven = true;
-            return this;
-        }
-
-        /** The event table: snapshots live beside the events. */
-        public Builder tableName(String v) {
-            settings.tableName(v);
-            return this;
         }
 
         /** How many snapshots to keep per aggregate; 0 keeps all. */
@@ -185,10 +161,7 @@ public final class DynamoDbSnapshotStore implements SnapshotStore {
         }
 
         public DynamoDbSnapshotStore build() {
-            if (!clientGiven) {
-                throw new InvalidInputException("client", "must be set");
-            }
-            built = settings.build(); // checks tableName
+            built = buildSettings();
             if (retain < 0) {
                 throw new InvalidInputException("retain", "must not be negative, was " + retain);
             }
