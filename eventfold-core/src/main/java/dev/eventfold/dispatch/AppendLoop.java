@@ -88,6 +88,8 @@ final class AppendLoop {
         private final Instant firstAttempt;
         private OptionalLong known;
         private AppendRequest request;
+        /** The version this attempt expects was learnt before a pause (or from the cache): possibly stale. */
+        private boolean stale = true;
         /** First versions claimed by attempts whose outcome is unknown: any of them may hold this append. */
         private final Set<Long> unanswered = new TreeSet<>();
 
@@ -163,15 +165,25 @@ final class AppendLoop {
                     versions.invalidate(pk);
                     throw c;
                 }
+                LOG.debug("conflict on {} (attempt {}): expected {}, actual {}", aggregate, attempt,
+                        c.expectedVersion(), c.actualVersion());
                 if (c.actualVersion().isPresent() && !retryPolicy.rereadHead()) {
                     known = c.actualVersion();
                     versions.correct(pk, known.getAsLong());
+                    if (stale) {
+                        // The version came from before a pause or from the cache: the conflict says
+                        // only that time passed, and it returned the head. Try the fresh version at
+                        // once; only a conflict on a fresh attempt is contention worth a pause.
+                        // (Otherwise a writer that waited would always be stale: the ones that
+                        // never wait would win every time, and it would give up.)
+                        stale = false;
+                        return RetryLoop.Step.againNow();
+                    }
                 } else {
                     known = OptionalLong.empty(); // re-read after the pause, so the head is as fresh as it can be
                     versions.invalidate(pk);
                 }
-                LOG.debug("conflict on {} (attempt {}): expected {}, actual {}", aggregate, attempt,
-                        c.expectedVersion(), c.actualVersion());
+                stale = true;
                 return RetryLoop.Step.again(c); // interrupted in the pause: give up with what we know
             } catch (EventStoreException e) {
                 if (e.kind() == EventStoreException.Kind.UNKNOWN_OUTCOME && request != null) {
@@ -182,6 +194,7 @@ final class AppendLoop {
                 }
                 // The same request again: if the failed one landed, the store recognises it and writes nothing.
                 LOG.debug("{} on {} (attempt {}): retrying the same append", e.kind(), aggregate, attempt);
+                stale = true;
                 return RetryLoop.Step.again(e);
             }
         }

@@ -334,6 +334,24 @@ class DispatcherTest {
         }
 
         @Test
+        void a_conflict_on_a_version_from_before_a_pause_is_retried_at_once_and_only_fresh_contention_waits() {
+            dispatcher.dispatchEvent(funded(1)); // the cache knows version 1
+            store.resetCounts();
+            store.fail(RecordingStore.Fault.OTHER_WRITER_FIRST, 2);
+
+            DispatchResult r = dispatcher.dispatchEvent(funded(2));
+
+            // 1: at the cached 1, another writer got 2 first: the conflict returned 2, retried at once;
+            // 2: at the fresh 2, another writer got 3 first: real contention, one pause; 3: lands at 4.
+            assertThat(store.requests).extracting(req -> req.expectedVersion()).containsExactly(1L, 2L, 3L);
+            assertThat(sleeps).hasSize(1);
+            assertThat(r.version()).isEqualTo(4);
+            assertThat(r.attempts()).isEqualTo(3);
+            assertThat(store.headReads).hasValue(0);
+            assertThat(store.events(WALLET)).extracting(EventRecord::eventId).doesNotHaveDuplicates().hasSize(4);
+        }
+
+        @Test
         void throttling_is_retried_with_backoff_until_it_lands() {
             store.fail(RecordingStore.Fault.THROTTLE, 3);
 

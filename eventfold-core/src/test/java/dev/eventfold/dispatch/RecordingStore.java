@@ -32,7 +32,9 @@ public final class RecordingStore extends dev.eventfold.store.ForwardingEventSto
         /** Append, then fail as if the answer was lost. */
         LOSE_RESPONSE,
         /** Fail for good. */
-        REJECT
+        REJECT,
+        /** Another writer appends to the aggregate just before this append: it meets a conflict. */
+        OTHER_WRITER_FIRST
     }
 
     public final InMemoryEventStore delegate;
@@ -82,6 +84,11 @@ public final class RecordingStore extends dev.eventfold.store.ForwardingEventSto
             }
             if (fault == Fault.REJECT) {
                 throw new EventStoreException("TransactWriteItems", EventStoreException.Kind.REJECTED, "injected", null);
+            }
+            if (fault == Fault.OTHER_WRITER_FIRST) {
+                long head = delegate.currentVersion(request.aggregate());
+                delegate.append(AppendRequest.of(request.aggregate(), head, dev.eventfold.core.NewEvent.builder()
+                        .eventId("evt-other-" + head).eventType("Other.Wrote").build()));
             }
             AppendResult r = delegate.append(request);
             if (fault == Fault.LOSE_RESPONSE) {

@@ -357,12 +357,20 @@ public final class FleetBench {
         sb.append("Write units, from the items in the table: DynamoDB rounds each item up to 1 KB and a transactional")
                 .append(" write costs 2 WCU per KB, so a one-event append costs\n\n")
                 .append("    WCU = 2 x (ceil(head / 1 KB) + ceil(event / 1 KB) + ceil(idempotency record / 1 KB))\n\n")
-                .append("Here the head item is ").append(f(u.headBytes(), 0)).append(" B, the event item ")
-                .append(f(u.eventBytes(), 0)).append(" B and the idempotency record ").append(f(u.recordBytes(), 0))
-                .append(" B, each under 1 KB: ").append(f(u.perDispatch(), 1)).append(" WCU per dispatch, ")
-                .append(f(u.perDispatchWithoutRecords(), 1)).append(" without idempotency records (")
-                .append(f(100 * (u.perDispatch() / u.perDispatchWithoutRecords() - 1), 0))
-                .append("% more with them). Cancelled transactions (conflicts) are not in the formula: their number is")
+                .append("Here the head item is ").append(f(u.headBytes(), 0)).append(" B and the event item ")
+                .append(f(u.eventBytes(), 0)).append(" B, each under 1 KB, ");
+        if (u.recordBytes() == 0) {
+            sb.append("and a dispatch with ids the dispatcher made writes no idempotency record (ADR 0001): ")
+                    .append(f(u.perDispatch(), 1)).append(" WCU per dispatch, the reference runtime's 4. A dispatch")
+                    .append(" with a caller's key or event id also writes its record (under 1 KB for small events:")
+                    .append(" 2 WCU more).");
+        } else {
+            sb.append("and the idempotency record ").append(f(u.recordBytes(), 0)).append(" B: ")
+                    .append(f(u.perDispatch(), 1)).append(" WCU per dispatch, ")
+                    .append(f(u.perDispatchWithoutRecords(), 1)).append(" without idempotency records (")
+                    .append(f(100 * (u.perDispatch() / u.perDispatchWithoutRecords() - 1), 0)).append("% more with them).");
+        }
+        sb.append(" Cancelled transactions (conflicts) are not in the formula: their number is")
                 .append(" the TransactWriteItems requests beyond one per event.\n");
         return sb.toString();
     }

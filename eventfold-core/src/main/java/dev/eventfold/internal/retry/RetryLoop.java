@@ -109,6 +109,15 @@ public final class RetryLoop {
             return new Done<>(value);
         }
 
+        /**
+         * Another attempt at once, without the pause: for a failure that carried what the next
+         * attempt needs (a conflict that reported the current version of something this attempt
+         * only knew from before a pause). It counts against the attempts and the time budget.
+         */
+        static <T> Step<T> againNow() {
+            return new AgainNow<>();
+        }
+
         /** Another attempt; interrupted in the pause, the loop gives up with {@code failure} (the interrupt flag set again). */
         static <T> Step<T> again(RuntimeException failure) {
             Objects.requireNonNull(failure, "failure");
@@ -125,6 +134,9 @@ public final class RetryLoop {
 
         record Again<T>(Function<InterruptedException, ? extends RuntimeException> onInterrupt) implements Step<T> {
         }
+
+        record AgainNow<T>() implements Step<T> {
+        }
     }
 
     /** Runs attempts until one is done, one throws, or none is left (by count or by time). */
@@ -140,7 +152,9 @@ public final class RetryLoop {
             if (last) {
                 throw new IllegalStateException("attempt " + n + " of " + maxAttempts + " asked for another");
             }
-            pause(n, (Step.Again<T>) step, budget == null ? null : budget.minusNanos(nanoTime.getAsLong() - start));
+            if (step instanceof Step.Again<T> again) {
+                pause(n, again, budget == null ? null : budget.minusNanos(nanoTime.getAsLong() - start));
+            }
         }
     }
 
