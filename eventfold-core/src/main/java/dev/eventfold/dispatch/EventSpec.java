@@ -84,6 +84,11 @@ public record EventSpec(
         return payload;
     }
 
+    /** This spec with another event id, its validated payload kept as it is (not validated again). */
+    public EventSpec withEventId(String id) {
+        return resolved(id, occurredAt, source, metadata);
+    }
+
     /** This spec with the fields dispatch fills in, its validated payload kept as it is. */
     EventSpec resolved(String id, String time, String resolvedSource, EventMetadata resolvedMetadata) {
         return StorablePayloads.trusting(payload, () -> new EventSpec(aggregate, eventType, payload, resolvedSource, id,

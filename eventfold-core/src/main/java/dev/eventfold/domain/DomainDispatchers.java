@@ -292,7 +292,7 @@ public final class DomainDispatchers {
             if (spec.idempotencyKey() != null && spec.eventId() == null) {
                 // The caller's key names this event: a retry with the same key is the same event, which
                 // the store recognises as already appended (as commands derive theirs from the command id).
-                return spec.toBuilder().eventId(DerivedIds.eventId(spec.aggregate(), spec.idempotencyKey(), 0)).build();
+                return spec.withEventId(DerivedIds.eventId(spec.aggregate(), spec.idempotencyKey(), 0));
             }
             return spec;
         }
