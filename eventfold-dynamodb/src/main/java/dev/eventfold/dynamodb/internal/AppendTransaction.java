@@ -110,11 +110,16 @@ public final class AppendTransaction {
      *         sent again with a fresh token (its conditions still guard every version)
      */
     public Optional<AppendResult> resolveTokenMismatch(Reads reads) {
+        return landedAtClaimedVersion(reads, "token held");
+    }
+
+    /** This append's first event at the first version it claims: an earlier send of it landed. One read. */
+    private Optional<AppendResult> landedAtClaimedVersion(Reads reads, String why) {
         AppendRequest request = prepared.request();
         Optional<String> claimed = reads.eventIdAt(request.aggregate(), request.firstVersion());
         if (claimed.isPresent() && claimed.get().equals(request.firstEvent().eventId())) {
-            LOG.debug("append to {} at {} had already landed (token held): not written again", request.aggregate(),
-                    request.firstVersion());
+            LOG.debug("append to {} at {} had already landed ({}): not written again", request.aggregate(),
+                    request.firstVersion(), why);
             return Optional.of(prepared.result(true));
         }
         return Optional.empty();
@@ -210,11 +215,9 @@ public final class AppendTransaction {
             // Another transaction was writing these items at this moment. It may have been an earlier
             // send of this very request (the SDK resends a lost response itself, unseen by the caller):
             // then its first event sits at the first claimed version. One read, on a rare path.
-            Optional<String> claimed = reads.eventIdAt(request.aggregate(), request.firstVersion());
-            if (claimed.isPresent() && claimed.get().equals(request.firstEvent().eventId())) {
-                LOG.debug("append to {} at {} had already landed (cancelled resend): not written again",
-                        request.aggregate(), request.firstVersion());
-                return prepared.result(true);
+            Optional<AppendResult> landed = landedAtClaimedVersion(reads, "cancelled resend");
+            if (landed.isPresent()) {
+                return landed.get();
             }
             throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(), OptionalLong.empty());
         }
