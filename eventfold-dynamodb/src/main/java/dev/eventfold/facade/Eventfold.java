@@ -40,12 +40,8 @@ public final class Eventfold {
      */
     public static Dispatcher init(EventfoldConfig config) {
         Objects.requireNonNull(config, "config");
-        DynamoDbEventStore store = DynamoDbEventStore.builder().settings(config.settings()).clock(config.clock()).build();
-        Dispatcher dispatcher = Dispatcher.builder(store)
-                .clock(config.clock())
-                .retryPolicy(config.retryPolicy())
-                .versionCacheSize(config.versionCacheSize())
-                .build();
+        DynamoDbEventStore store = config.newStore();
+        Dispatcher dispatcher = config.newDispatcher(store);
         Instance previous;
         synchronized (Eventfold.class) {
             previous = instance;

@@ -1,5 +1,11 @@
 package dev.eventfold.facade;
 
+import dev.eventfold.dynamodb.DynamoDbEventStore;
+import dev.eventfold.store.InMemoryEventStore;
+import dev.eventfold.store.EventStore;
+import java.util.function.Consumer;
+import java.util.List;
+import java.util.ArrayList;
 import dev.eventfold.internal.Checks;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.dispatch.Dispatcher;
@@ -14,25 +20,27 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * What {@link Eventfold#init(EventfoldConfig)} needs: the store's {@link DynamoDbSettings} (the
- * event table, and either a DynamoDB client or the settings to build one on first use), the clock
- * of the store and the dispatcher, and the dispatcher's {@link RetryPolicy} and version cache.
+ * event table, and either a DynamoDB client or the settings to build one on first use), and the
+ * options of the store's and the dispatcher's own builders, applied to them as given (no copies of
+ * their fields here: whatever {@link DynamoDbEventStore.Builder} and {@link Dispatcher.Builder} offer).
  *
  * <pre>{@code
  * Eventfold.init(EventfoldConfig.builder().tableName("events").region(Region.EU_WEST_1).build());
- * Eventfold.init(EventfoldConfig.builder().settings(DynamoDbSettings.of(dynamoDb, "events")).build());
+ * Eventfold.init(EventfoldConfig.builder().settings(DynamoDbSettings.of(dynamoDb, "events"))
+ *     .store(s -> s.idempotencyRecords(IdempotencyRecords.ALWAYS))
+ *     .dispatcher(d -> d.retryPolicy(RetryPolicy.custom().timeBudget(Duration.ofSeconds(5)).build()))
+ *     .build());
  * }</pre>
  */
 public final class EventfoldConfig {
     private final DynamoDbSettings settings;
-    private final Clock clock;
-    private final RetryPolicy retryPolicy;
-    private final int versionCacheSize;
+    private final List<Consumer<DynamoDbEventStore.Builder>> store;
+    private final List<Consumer<Dispatcher.Builder>> dispatcher;
 
     private EventfoldConfig(Builder b, DynamoDbSettings settings) {
         this.settings = settings;
-        this.clock = b.clock;
-        this.retryPolicy = b.retryPolicy;
-        this.versionCacheSize = b.versionCacheSize;
+        this.store = List.copyOf(b.store);
+        this.dispatcher = List.copyOf(b.dispatcher);
     }
 
     /** The reference runtime's {@code init({ tableName })}. */
@@ -70,16 +78,18 @@ public final class EventfoldConfig {
         return settings.credentials();
     }
 
-    public Clock clock() {
-        return clock;
+    /** The store these settings and options make. */
+    DynamoDbEventStore newStore() {
+        DynamoDbEventStore.Builder b = DynamoDbEventStore.builder().settings(settings);
+        store.forEach(option -> option.accept(b));
+        return b.build();
     }
 
-    public RetryPolicy retryPolicy() {
-        return retryPolicy;
-    }
-
-    public int versionCacheSize() {
-        return versionCacheSize;
+    /** The dispatcher these options make over {@code eventStore}. */
+    Dispatcher newDispatcher(EventStore eventStore) {
+        Dispatcher.Builder b = Dispatcher.builder(eventStore);
+        dispatcher.forEach(option -> option.accept(b));
+        return b.build();
     }
 
     @Override
@@ -93,15 +103,14 @@ public final class EventfoldConfig {
     /**
      * Builds an {@link EventfoldConfig}, checked in {@link #build()}. The DynamoDB part is given whole
      * ({@link #settings}) or by the shortcuts {@link #tableName}, {@link #client}, {@link #region},
-     * {@link #endpoint}, {@link #credentials}. Defaults: the UTC system clock,
-     * {@link RetryPolicy#defaults()}, a version cache of
-     * {@value Dispatcher.Builder#DEFAULT_VERSION_CACHE_SIZE} aggregates.
+     * {@link #endpoint}, {@link #credentials}; the store's and the dispatcher's options by
+     * {@link #store} and {@link #dispatcher} (with shortcuts for the common ones). Their defaults are
+     * those of the builders.
      */
     public static final class Builder {
         private DynamoDbSettings.Builder settings = DynamoDbSettings.builder();
-        private Clock clock = Clock.systemUTC();
-        private RetryPolicy retryPolicy = RetryPolicy.defaults();
-        private int versionCacheSize = Dispatcher.Builder.DEFAULT_VERSION_CACHE_SIZE;
+        private final List<Consumer<DynamoDbEventStore.Builder>> store = new ArrayList<>();
+        private final List<Consumer<Dispatcher.Builder>> dispatcher = new ArrayList<>();
 
         private Builder() {
         }
@@ -140,29 +149,44 @@ public final class EventfoldConfig {
             return this;
         }
 
+        /** Options of the store's builder, applied in order after the settings. */
+        public Builder store(Consumer<DynamoDbEventStore.Builder> options) {
+            store.add(Checks.notNull(options, "store"));
+            return this;
+        }
+
+        /** Options of the dispatcher's builder, applied in order. */
+        public Builder dispatcher(Consumer<Dispatcher.Builder> options) {
+            dispatcher.add(Checks.notNull(options, "dispatcher"));
+            return this;
+        }
+
         /** The clock of the store and the dispatcher. */
         public Builder clock(Clock v) {
-            this.clock = Checks.notNull(v, "clock");
-            return this;
+            Clock c = Checks.notNull(v, "clock");
+            return store(s -> s.clock(c)).dispatcher(d -> d.clock(c));
         }
 
+        /** {@code dispatcher(d -> d.retryPolicy(v))}. */
         public Builder retryPolicy(RetryPolicy v) {
-            this.retryPolicy = Checks.notNull(v, "retryPolicy");
-            return this;
+            RetryPolicy p = Checks.notNull(v, "retryPolicy");
+            return dispatcher(d -> d.retryPolicy(p));
         }
 
+        /** {@code dispatcher(d -> d.versionCacheSize(v))}. */
         public Builder versionCacheSize(int v) {
-            this.versionCacheSize = v;
-            return this;
+            return dispatcher(d -> d.versionCacheSize(v));
         }
 
-        /** @throws InvalidInputException a bad setting, named */
+        /**
+         * @throws InvalidInputException a bad setting, named: the DynamoDB settings, and the
+         *                               dispatcher's options as its own builder checks them
+         */
         public EventfoldConfig build() {
-            DynamoDbSettings dynamoDb = settings.build();
-            if (versionCacheSize < 0) {
-                throw new InvalidInputException("versionCacheSize", "must be 0 (off) or more, was " + versionCacheSize);
-            }
-            return new EventfoldConfig(this, dynamoDb);
+            EventfoldConfig config = new EventfoldConfig(this, settings.build());
+            // The dispatcher's builder checks its options: let it, over a store that costs nothing.
+            config.newDispatcher(new InMemoryEventStore()).close();
+            return config;
         }
     }
 }

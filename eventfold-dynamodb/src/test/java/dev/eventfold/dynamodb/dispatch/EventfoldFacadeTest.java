@@ -80,6 +80,23 @@ class EventfoldFacadeTest {
     }
 
     @Test
+    void the_store_and_dispatcher_options_are_their_builders_own(AwsTestEnvironment aws) {
+        String table = AwsTestEnvironment.uniqueName("facade-opts");
+        software.amazon.awssdk.services.dynamodb.DynamoDbClient ddb = aws.dynamoDb();
+        EventTable.create(ddb, table);
+        Eventfold.init(EventfoldConfig.builder().client(ddb).tableName(table)
+                .store(s -> s.idempotencyRecords(dev.eventfold.store.IdempotencyRecords.ALWAYS))
+                .dispatcher(d -> d.retryPolicy(dev.eventfold.dispatch.RetryPolicy.none()))
+                .build());
+
+        DispatchResult r = Eventfold.dispatchEvent("wallet", "wal_9", "Wallet.Funded", Map.of("amount", 1));
+
+        // ALWAYS: even a generated id gets its record (the default writes none for it).
+        assertThat(Eventfold.eventService().findAppend(r.aggregate(), r.eventId())).isPresent();
+        assertThat(Eventfold.dispatcher().retryPolicy()).isEqualTo(dev.eventfold.dispatch.RetryPolicy.none());
+    }
+
+    @Test
     void a_config_is_checked_when_built() {
         assertThatThrownBy(() -> EventfoldConfig.builder().build())
                 .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("tableName");
