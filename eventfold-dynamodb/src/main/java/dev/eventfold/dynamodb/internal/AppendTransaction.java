@@ -113,10 +113,18 @@ public final class AppendTransaction {
         return landedAtClaimedVersion(reads, "token held");
     }
 
-    /** This append's first event at the first version it claims: an earlier send of it landed. One read. */
     private Optional<AppendResult> landedAtClaimedVersion(Reads reads, String why) {
+        return landedAtClaimedVersion(Optional.empty(), reads, why);
+    }
+
+    /**
+     * This append's first event at the first version it claims: an earlier send of it landed. The
+     * event id the cancellation returned for that version, else one read.
+     */
+    private Optional<AppendResult> landedAtClaimedVersion(Optional<String> returnedEventId, Reads reads, String why) {
         AppendRequest request = prepared.request();
-        Optional<String> claimed = reads.eventIdAt(request.aggregate(), request.firstVersion());
+        Optional<String> claimed = returnedEventId.isPresent() ? returnedEventId
+                : reads.eventIdAt(request.aggregate(), request.firstVersion());
         if (claimed.isPresent() && claimed.get().equals(request.firstEvent().eventId())) {
             LOG.debug("append to {} at {} had already landed ({}): not written again", request.aggregate(),
                     request.firstVersion(), why);
@@ -248,13 +256,11 @@ public final class AppendTransaction {
         if (actual > request.expectedVersion()) {
             // The versions this append claimed are taken: by this very append, if an earlier try landed?
             CancellationReason firstEvent = reasons.size() > 1 ? reasons.get(1) : null;
-            Optional<String> claimed = firstEvent != null && firstEvent.hasItem() && firstEvent.item().containsKey(EVENT_ID)
-                    ? Optional.ofNullable(firstEvent.item().get(EVENT_ID).s())
-                    : reads.eventIdAt(request.aggregate(), request.firstVersion());
-            if (claimed.isPresent() && claimed.get().equals(request.firstEvent().eventId())) {
-                LOG.debug("append to {} at {} had already landed: not written again", request.aggregate(),
-                        request.firstVersion());
-                return prepared.result(true);
+            Optional<String> returned = firstEvent != null && firstEvent.hasItem() && firstEvent.item().containsKey(EVENT_ID)
+                    ? Optional.ofNullable(firstEvent.item().get(EVENT_ID).s()) : Optional.empty();
+            Optional<AppendResult> landed = landedAtClaimedVersion(returned, reads, "head moved past it");
+            if (landed.isPresent()) {
+                return landed.get();
             }
         }
         throw new ConcurrencyConflictException(request.aggregate(), request.expectedVersion(), OptionalLong.of(actual));
