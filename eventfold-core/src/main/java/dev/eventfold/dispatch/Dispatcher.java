@@ -9,7 +9,9 @@ import dev.eventfold.core.EventStoreException;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.NewEvent;
 import dev.eventfold.core.Sleeper;
+import dev.eventfold.spi.PreparedAppend;
 import dev.eventfold.spi.wire.Timestamps;
+import dev.eventfold.store.AppendRequest;
 import dev.eventfold.id.EventIdGenerator;
 import dev.eventfold.store.EventStore;
 import java.security.SecureRandom;
@@ -140,6 +142,23 @@ public final class Dispatcher implements AutoCloseable {
             return appends.combined(event.aggregate(), e);
         }
         return appends.append(event.aggregate(), List.of(e), key, event.expectedVersion(), generated).get(0);
+    }
+
+    /**
+     * Refuses, as {@link #dispatchEvent(EventSpec)} would, an event the store would refuse (a payload
+     * above the item size, an idempotency key that is too long, ...), without sending anything.
+     * For callers that dispatch several events one after another and must not write the first when
+     * a later one is invalid (reactions check all their outgoing events first).
+     *
+     * @throws InvalidInputException what the dispatch would throw before its first request
+     */
+    public void check(EventSpec event) {
+        Objects.requireNonNull(event, "event");
+        NewEvent e = complete(event, EventContext.current());
+        String key = event.idempotencyKey() != null ? event.idempotencyKey() : e.eventId();
+        long expected = event.expectedVersion().orElse(0L);
+        PreparedAppend.of(new AppendRequest(event.aggregate(), expected, List.of(e), key),
+                clock.instant());
     }
 
     /** {@link #dispatchEvent(EventSpec)} for the common case: aggregate, type and payload. */

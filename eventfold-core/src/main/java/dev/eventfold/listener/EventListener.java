@@ -7,6 +7,8 @@ import dev.eventfold.context.EventContext;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.json.EventJson;
+import dev.eventfold.reaction.ReactionOutcome;
+import dev.eventfold.reaction.Reactor;
 import dev.eventfold.internal.concurrent.LazyExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -206,11 +208,11 @@ public final class EventListener implements AutoCloseable {
         EventContext context = EventContext.current().withMetadata(event.metadata().withCausationId(event.eventId()));
         EventRecord delivered = event;
         try {
-            EventContext.callWith(context, () -> {
-                route.invoke(delivered);
-                return null;
-            });
-            return RecordResult.ok(m.messageId(), RecordResult.Status.HANDLED, event.eventType());
+            RecordResult.Status status = EventContext.callWith(context, () -> route.invoke(delivered));
+            return RecordResult.ok(m.messageId(), status, event.eventType());
+        } catch (ReactionFailed e) {
+            return RecordResult.failed(m.messageId(), event.eventType(), RecordResult.Reason.REACTION_FAILED,
+                    e.getMessage());
         } catch (UnreadablePayload e) {
             log.error("messageId={} payload of {} cannot be bound: {}", m.messageId(), event, e.getMessage());
             return RecordResult.failed(m.messageId(), event.eventType(), RecordResult.Reason.UNREADABLE_PAYLOAD,
@@ -249,7 +251,33 @@ public final class EventListener implements AutoCloseable {
 
     @FunctionalInterface
     private interface Route {
-        void invoke(EventRecord event) throws Exception;
+        RecordResult.Status invoke(EventRecord event) throws Exception;
+    }
+
+    /** A reaction's failure (already logged by the reactor): the record's, told apart from a handler's. */
+    private static final class ReactionFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReactionFailed(String detail) {
+            super(detail, null, false, false);
+        }
+    }
+
+    /** The record's status from its reactions' outcomes: a failure wins, then an append of this delivery. */
+    static RecordResult.Status status(List<ReactionOutcome> outcomes) {
+        for (ReactionOutcome o : outcomes) {
+            if (o.isFailure()) {
+                ReactionOutcome.Failure f = o.failure().orElseThrow();
+                throw new ReactionFailed("reaction " + o.reaction() + ": " + f.reason() + " " + f.detail());
+            }
+        }
+        if (outcomes.stream().anyMatch(o -> o.status() == ReactionOutcome.Status.REACTED)) {
+            return RecordResult.Status.REACTED;
+        }
+        if (outcomes.stream().anyMatch(o -> o.status() == ReactionOutcome.Status.ALREADY_REACTED)) {
+            return RecordResult.Status.ALREADY_REACTED;
+        }
+        return RecordResult.Status.NO_REACTION;
     }
 
     /** A payload that does not bind: a failure of the record, told apart from the handler's own. */
@@ -283,7 +311,10 @@ public final class EventListener implements AutoCloseable {
 
         public Builder on(String eventType, EventHandler handler) {
             Checks.notNull(handler, "handler");
-            register(eventType, handler::handle);
+            register(eventType, event -> {
+                handler.handle(event);
+                return RecordResult.Status.HANDLED;
+            });
             return this;
         }
 
@@ -299,7 +330,22 @@ public final class EventListener implements AutoCloseable {
                     throw new UnreadablePayload(e.getMessage());
                 }
                 handler.handle(payload, event);
+                return RecordResult.Status.HANDLED;
             });
+            return this;
+        }
+
+        /**
+         * The reactor's reactions handle their event types (a type with a handler of its own is
+         * refused when the listener is built): a record is {@code REACTED}, {@code ALREADY_REACTED}
+         * (a redelivery: nothing written), {@code NO_REACTION}, or {@code FAILED} with reason
+         * {@code REACTION_FAILED}, to be delivered again.
+         */
+        public Builder react(Reactor reactor) {
+            Checks.notNull(reactor, "reactor");
+            for (String type : reactor.eventTypes()) {
+                register(type, event -> status(reactor.react(event)));
+            }
             return this;
         }
 

@@ -17,6 +17,12 @@ public record RecordResult(String messageId, Status status, String eventType, Op
     public enum Status {
         /** A handler ran and returned. */
         HANDLED,
+        /** Its reactions appended their events (see {@code EventListener.Builder#react}). */
+        REACTED,
+        /** Delivered again: its reactions' events had been appended by an earlier delivery; nothing written. */
+        ALREADY_REACTED,
+        /** Its reactions returned nothing to dispatch for it. */
+        NO_REACTION,
         /** No handler for its type: acknowledged, as the reference does. */
         UNROUTED,
         /** Older than its staleness policy allows with {@code skip}: acknowledged without running. */
@@ -35,6 +41,8 @@ public record RecordResult(String messageId, Status status, String eventType, Op
         UPCAST_FAILED,
         /** The handler threw (an exception or an error other than OutOfMemoryError). */
         HANDLER_FAILED,
+        /** A reaction failed (its function threw, returned an invalid event, or a dispatch failed). */
+        REACTION_FAILED,
         /** An earlier record of the same FIFO message group failed in this batch; not run. */
         EARLIER_IN_GROUP_FAILED
     }

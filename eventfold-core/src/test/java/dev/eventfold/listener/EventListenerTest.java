@@ -572,4 +572,64 @@ class EventListenerTest {
                     "user-456", "ten_9"));
         }
     }
+
+    @Nested
+    class Reactions {
+        final dev.eventfold.store.InMemoryEventStore store = new dev.eventfold.store.InMemoryEventStore();
+        final dev.eventfold.reaction.Reactor reactor = dev.eventfold.reaction.Reactor
+                .builder(dev.eventfold.dispatch.Dispatcher.of(store))
+                .on("Wallet.Funded", "notify", e -> List.of(dev.eventfold.dispatch.EventSpec.of("inbox", "user-1",
+                        "Inbox.Notified", Map.of("wallet", e.aggregateId()))))
+                .on("Wallet.Closed", "ignore-closed", e -> List.of())
+                .on("Wallet.Frozen", "broken", e -> {
+                    throw new IllegalStateException("down");
+                })
+                .build();
+
+        List<EventRecord> inbox() {
+            return store.readEvents(dev.eventfold.store.EventQuery.of(dev.eventfold.core.AggregateRef.of("inbox", "user-1")))
+                    .toList();
+        }
+
+        @Test
+        void a_duplicate_delivery_in_the_same_batch_and_in_a_later_one_writes_nothing_more() {
+            EventListener l = listener().react(reactor).concurrency(1).build();
+            String body = body("Wallet.Funded", "evt-1");
+
+            BatchOutcome first = l.handle(List.of(QueueMessage.standard("m1", body), QueueMessage.standard("m2", body)));
+            BatchOutcome later = l.handle(List.of(QueueMessage.standard("m3", body)));
+
+            assertThat(first.results()).extracting(RecordResult::status)
+                    .containsExactly(Status.REACTED, Status.ALREADY_REACTED);
+            assertThat(later.results()).extracting(RecordResult::status).containsExactly(Status.ALREADY_REACTED);
+            assertThat(inbox()).singleElement().satisfies(e -> {
+                assertThat(e.causationId()).isEqualTo("evt-1");
+                assertThat(e.correlationId()).isEqualTo("corr-evt-1");
+            });
+        }
+
+        @Test
+        void a_failed_reaction_fails_its_record_and_stops_its_fifo_group() {
+            EventListener l = listener().react(reactor).build();
+            BatchOutcome out = l.handle(List.of(
+                    QueueMessage.fifo("m1", body("Wallet.Frozen", "evt-1"), "wal_1"),
+                    QueueMessage.fifo("m2", body("Wallet.Funded", "evt-2"), "wal_1"),
+                    QueueMessage.fifo("m3", body("Wallet.Closed", "evt-3"), "wal_2")));
+
+            assertThat(out.results()).extracting(RecordResult::status)
+                    .containsExactly(Status.FAILED, Status.FAILED, Status.NO_REACTION);
+            assertThat(out.results().get(0).failure().orElseThrow().reason()).isEqualTo(Reason.REACTION_FAILED);
+            assertThat(out.results().get(0).failure().orElseThrow().detail())
+                    .isEqualTo("reaction broken: REACTION_FAILED java.lang.IllegalStateException");
+            assertThat(out.results().get(1).failure().orElseThrow().reason()).isEqualTo(Reason.EARLIER_IN_GROUP_FAILED);
+            assertThat(out.failedMessageIds()).containsExactly("m1", "m2");
+            assertThat(inbox()).isEmpty();
+        }
+
+        @Test
+        void a_type_with_a_handler_and_a_reaction_is_refused() {
+            assertThatThrownBy(() -> listener().on("Wallet.Funded", e -> { }).react(reactor).build())
+                    .isInstanceOf(InvalidRoutingException.class).hasMessageContaining("more than once");
+        }
+    }
 }

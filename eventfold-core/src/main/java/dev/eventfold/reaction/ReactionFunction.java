@@ -1,0 +1,16 @@
+package dev.eventfold.reaction;
+
+import dev.eventfold.core.EventRecord;
+import dev.eventfold.dispatch.EventSpec;
+import java.util.List;
+
+/**
+ * What a {@link Reaction} does with one incoming event: the events to dispatch, in order (an empty
+ * list: nothing to do for this one). A function of the incoming event: delivered twice, it must
+ * return the same events to the same aggregates, because their ids are derived from the reaction,
+ * the incoming event and their position in this list. Leave event ids and idempotency keys unset.
+ */
+@FunctionalInterface
+public interface ReactionFunction {
+    List<EventSpec> react(EventRecord incoming) throws Exception;
+}
