@@ -21,6 +21,7 @@ import dev.eventfold.testkit.AwsExtension;
 import dev.eventfold.testkit.AwsTestEnvironment;
 import dev.eventfold.testkit.FaultInjector;
 import dev.eventfold.testkit.FaultInjector.Fault;
+import dev.eventfold.testkit.RequestCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ class ReactionsOnDynamoDbTest {
     static String table;
 
     final FaultInjector faults = new FaultInjector();
+    final RequestCounter requests = new RequestCounter();
     DynamoDbClient ddb;
     Dispatcher dispatcher;
     EventListener listener;
@@ -57,7 +59,7 @@ class ReactionsOnDynamoDbTest {
 
     @BeforeEach
     void setUp(AwsTestEnvironment aws) {
-        ddb = aws.dynamoDb(faults);
+        ddb = aws.dynamoDb(faults, requests);
         dispatcher = Dispatcher.of(DynamoDbEventStore.builder().client(ddb).tableName(table).build());
         order = AggregateRef.of("order", AwsTestEnvironment.uniqueName("ord"));
         stock = AggregateRef.of("stock", AwsTestEnvironment.uniqueName("sku"));
@@ -120,7 +122,11 @@ class ReactionsOnDynamoDbTest {
         faults.next("TransactWriteItems", Fault.LOSE_RESPONSE);
         BatchOutcome first = listener.handle(List.of(QueueMessage.standard("m1", placedBody("evt-placed-2"))));
         dispatcher.dispatchEvent(stock.aggregateType(), stock.aggregateId(), "Stock.Restocked", Map.of("qty", 10));
+        requests.reset();
         BatchOutcome again = listener.handle(List.of(QueueMessage.standard("m2", placedBody("evt-placed-2"))));
+
+        // The dispatcher knows both versions: one cancelled transaction per outgoing event, nothing written.
+        assertThat(requests.snapshot()).isEqualTo(Map.of("TransactWriteItems", 2L));
 
         assertThat(faults.injected()).isEqualTo(1);
         assertThat(first.results()).extracting(RecordResult::status).containsExactly(Status.REACTED);
