@@ -134,7 +134,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private DispatchResult dispatchCompleted(EventSpec event, NewEvent e, boolean generated) {
-        String key = event.idempotencyKey() != null ? event.idempotencyKey() : e.eventId();
+        String key = keyOf(event, e);
         // Only dispatches whose ids the dispatcher made share a transaction: nobody can repeat them
         // later, and the dispatcher recognises its own resends by the versions they claimed. An id of
         // the caller's needs an idempotency record of its own, which a combined append cannot give it.
@@ -155,10 +155,13 @@ public final class Dispatcher implements AutoCloseable {
     public void check(EventSpec event) {
         Objects.requireNonNull(event, "event");
         NewEvent e = complete(event, EventContext.current());
-        String key = event.idempotencyKey() != null ? event.idempotencyKey() : e.eventId();
-        long expected = event.expectedVersion().orElse(0L);
-        PreparedAppend.of(new AppendRequest(event.aggregate(), expected, List.of(e), key),
-                clock.instant());
+        PreparedAppend.of(new AppendRequest(event.aggregate(), event.expectedVersion().orElse(0L), List.of(e),
+                keyOf(event, e)), clock.instant());
+    }
+
+    /** The append's idempotency key: the caller's, else the (first) event's id. */
+    private static String keyOf(EventSpec spec, NewEvent event) {
+        return spec.idempotencyKey() != null ? spec.idempotencyKey() : event.eventId();
     }
 
     /** {@link #dispatchEvent(EventSpec)} for the common case: aggregate, type and payload. */
@@ -219,7 +222,7 @@ public final class Dispatcher implements AutoCloseable {
         EventSpec first = events.get(0);
         EventContext context = EventContext.current();
         List<NewEvent> newEvents = BatchRunner.oneAppend(events, e -> complete(e, context));
-        String key = first.idempotencyKey() != null ? first.idempotencyKey() : newEvents.get(0).eventId();
+        String key = keyOf(first, newEvents.get(0));
         boolean generated = first.idempotencyKey() == null && events.stream().allMatch(e -> e.eventId() == null);
         return BatchRunner.atomic(events,
                 () -> appends.append(first.aggregate(), newEvents, key, first.expectedVersion(), generated));
