@@ -1,6 +1,7 @@
 package dev.eventfold.dispatch;
 
 import dev.eventfold.internal.Checks;
+import dev.eventfold.internal.DispatchScope;
 import dev.eventfold.context.EventContext;
 import dev.eventfold.internal.StorablePayloads;
 import dev.eventfold.core.AggregateRef;
@@ -16,6 +17,7 @@ import dev.eventfold.id.EventIdGenerator;
 import dev.eventfold.store.EventStore;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -105,8 +107,33 @@ public final class Dispatcher implements AutoCloseable {
      */
     public DispatchResult dispatchEvent(EventSpec event) {
         Objects.requireNonNull(event, "event");
+        DispatchScope scope = DispatchScope.current();
+        return landed(scope, dispatchOne(scoped(scope, event, true)));
+    }
+
+    private DispatchResult dispatchOne(EventSpec event) {
         return dispatchCompleted(event, complete(event, EventContext.current()),
                 event.eventId() == null && event.idempotencyKey() == null);
+    }
+
+    /**
+     * While a listener handler, a reaction or a process step is handling an incoming event, a spec
+     * without an id or key of its own gets ids derived from that handling (ADR 0007), on the calling
+     * thread.
+     */
+    private static EventSpec scoped(DispatchScope scope, EventSpec spec, boolean withKey) {
+        if (scope == null || spec.eventId() != null || spec.idempotencyKey() != null) {
+            return spec;
+        }
+        String id = scope.nextEventId(spec.aggregate(), spec.eventType());
+        return spec.withDerivedIds(id, withKey ? DispatchScope.keyOf(id) : null);
+    }
+
+    private static DispatchResult landed(DispatchScope scope, DispatchResult result) {
+        if (scope != null) {
+            scope.landed(result, result.alreadyAppended());
+        }
+        return result;
     }
 
     /**
@@ -125,12 +152,14 @@ public final class Dispatcher implements AutoCloseable {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(finish, "finish");
         EventContext context = EventContext.current();
-        EventSpec resolved = resolve(event, context);
+        DispatchScope scope = DispatchScope.current();
+        EventSpec own = scoped(scope, event, true);
+        EventSpec resolved = resolve(own, context);
         EventSpec finished = Objects.requireNonNull(finish.apply(resolved), "finish returned null");
         // Still the dispatcher's own ids when finish kept the one it made and added no key.
-        boolean generated = event.eventId() == null && event.idempotencyKey() == null
+        boolean generated = own.eventId() == null && own.idempotencyKey() == null
                 && resolved.eventId().equals(finished.eventId()) && finished.idempotencyKey() == null;
-        return dispatchCompleted(finished, complete(finished, EventContext.EMPTY), generated);
+        return landed(scope, dispatchCompleted(finished, complete(finished, EventContext.EMPTY), generated));
     }
 
     private DispatchResult dispatchCompleted(EventSpec event, NewEvent e, boolean generated) {
@@ -199,17 +228,31 @@ public final class Dispatcher implements AutoCloseable {
      */
     public BatchDispatchOutcome dispatchAll(List<EventSpec> events, BatchMode mode) {
         Objects.requireNonNull(mode, "mode");
-        List<EventSpec> list = List.copyOf(Objects.requireNonNull(events, "events"));
-        return switch (mode) {
+        List<EventSpec> given = List.copyOf(Objects.requireNonNull(events, "events"));
+        // Ids of a scope are derived here, on the calling thread, before a parallel batch fans out.
+        DispatchScope scope = DispatchScope.current();
+        List<EventSpec> list = new ArrayList<>(given.size());
+        boolean oneKey = mode == BatchMode.ATOMIC && !given.isEmpty() && given.get(0).idempotencyKey() == null
+                && given.stream().allMatch(e -> e.eventId() == null);
+        for (int i = 0; i < given.size(); i++) {
+            // An atomic batch is one append with one key: the first event's.
+            list.add(mode != BatchMode.ATOMIC ? scoped(scope, given.get(i), true)
+                    : oneKey ? scoped(scope, given.get(i), i == 0) : given.get(i));
+        }
+        BatchDispatchOutcome outcome = switch (mode) {
             case PARALLEL -> batches.parallel(list, this::attempt);
             case IN_ORDER -> BatchRunner.inOrder(list, this::attempt);
             case ATOMIC -> atomic(list);
         };
+        if (scope != null) {
+            outcome.landed().forEach(l -> scope.landed(l.result(), l.result().alreadyAppended()));
+        }
+        return outcome;
     }
 
     private EventOutcome attempt(int index, EventSpec event) {
         try {
-            return new EventOutcome.Landed(index, event, dispatchEvent(event));
+            return new EventOutcome.Landed(index, event, dispatchOne(event));
         } catch (RuntimeException e) {
             return new EventOutcome.Failed(index, event, e);
         }

@@ -89,6 +89,12 @@ public record EventSpec(
         return resolved(id, occurredAt, source, metadata);
     }
 
+    /** This spec with ids derived by a dispatch scope, its validated payload kept as it is. */
+    EventSpec withDerivedIds(String id, String key) {
+        return StorablePayloads.trusting(payload, () -> new EventSpec(aggregate, eventType, payload, source, id,
+                key, occurredAt, schemaVersion, metadata, expectedVersion));
+    }
+
     /** This spec with the fields dispatch fills in, its validated payload kept as it is. */
     EventSpec resolved(String id, String time, String resolvedSource, EventMetadata resolvedMetadata) {
         return StorablePayloads.trusting(payload, () -> new EventSpec(aggregate, eventType, payload, resolvedSource, id,

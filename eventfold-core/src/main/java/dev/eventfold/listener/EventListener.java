@@ -9,6 +9,7 @@ import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.json.EventJson;
 import dev.eventfold.reaction.ReactionOutcome;
 import dev.eventfold.reaction.Reactor;
+import dev.eventfold.internal.DispatchScope;
 import dev.eventfold.internal.concurrent.LazyExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -68,6 +69,7 @@ public final class EventListener implements AutoCloseable {
     private final Clock clock;
     private final boolean debug;
     private final UnaryOperator<EventRecord> upcast;
+    private final boolean derivedDispatchIds;
     private final LazyExecutor ownExecutor;
 
     private EventListener(Builder b, Map<String, Route> routes) {
@@ -81,6 +83,7 @@ public final class EventListener implements AutoCloseable {
         this.clock = b.clock;
         this.debug = b.debug;
         this.upcast = b.upcast;
+        this.derivedDispatchIds = b.derivedDispatchIds;
     }
 
     public static Builder builder() {
@@ -208,7 +211,11 @@ public final class EventListener implements AutoCloseable {
         EventContext context = EventContext.current().withMetadata(event.metadata().withCausationId(event.eventId()));
         EventRecord delivered = event;
         try {
-            RecordResult.Status status = EventContext.callWith(context, () -> route.invoke(delivered));
+            // Dispatches of the handler without ids of their own derive them from this delivery (ADR 0007).
+            DispatchScope scope = derivedDispatchIds
+                    ? DispatchScope.of("handler\n" + event.eventType() + "\n" + event.eventId()) : null;
+            RecordResult.Status status = EventContext.callWith(context,
+                    () -> scope != null ? scope.call(() -> route.invoke(delivered)) : route.invoke(delivered));
             return RecordResult.ok(m.messageId(), status, event.eventType());
         } catch (ReactionFailed e) {
             return RecordResult.failed(m.messageId(), event.eventType(), RecordResult.Reason.REACTION_FAILED,
@@ -304,6 +311,7 @@ public final class EventListener implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private boolean debug;
         private UnaryOperator<EventRecord> upcast;
+        private boolean derivedDispatchIds = true;
         private final List<InvalidRoutingException> errors = new ArrayList<>();
 
         private Builder() {
@@ -396,6 +404,21 @@ public final class EventListener implements AutoCloseable {
          */
         public Builder upcast(UnaryOperator<EventRecord> transform) {
             this.upcast = Checks.notNull(transform, "transform");
+            return this;
+        }
+
+        /**
+         * Whether a dispatch a handler makes without an event id or idempotency key of its own gets
+         * ids derived from the delivery (default: yes, ADR 0007): from the incoming event's type and
+         * id, the target aggregate, the outgoing event type and how many such dispatches the handler
+         * made before it. A redelivered event then makes the very same appends, which the store
+         * recognises and does not write again. The handler must dispatch the same events on every
+         * delivery; dispatches from threads the handler starts itself get fresh ids. Off, every
+         * delivery dispatches with fresh ids (duplicates on redelivery); for one dispatch, give it an
+         * event id of its own instead.
+         */
+        public Builder derivedDispatchIds(boolean value) {
+            this.derivedDispatchIds = value;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.eventfold.reaction;
 
+import java.util.List;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.internal.Checks;
 import dev.eventfold.spi.wire.Keys;
@@ -30,5 +31,17 @@ public record Reaction(String name, String eventType, ReactionFunction function)
 
     public static Reaction on(String eventType, String name, ReactionFunction function) {
         return new Reaction(name, eventType, function);
+    }
+
+    /**
+     * A reaction that dispatches itself, e.g. through a typed dispatcher; its dispatches get derived
+     * ids ({@link ReactionBody}). Its outcome counts what they appended.
+     */
+    public static Reaction dispatching(String eventType, String name, ReactionBody body) {
+        Checks.notNull(body, "body");
+        return new Reaction(name, eventType, incoming -> {
+            body.react(incoming);
+            return List.of();
+        });
     }
 }

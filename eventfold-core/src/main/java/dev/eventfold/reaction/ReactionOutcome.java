@@ -29,7 +29,10 @@ public record ReactionOutcome(String reaction, String incomingEventId, Status st
     }
 
     public enum Reason {
-        /** The reaction function threw. Nothing dispatched. */
+        /**
+         * The reaction threw. Nothing of a returned list was dispatched; what a dispatching reaction
+         * dispatched before it threw is stored and recognised on redelivery.
+         */
         REACTION_FAILED,
         /** An outgoing event is invalid (the store would refuse it, or it carries its own id or key). Nothing dispatched. */
         INVALID_OUTPUT,
@@ -37,7 +40,12 @@ public record ReactionOutcome(String reaction, String incomingEventId, Status st
          * An outgoing dispatch failed (conflicts beyond the retry policy, a store failure). The
          * events before it are stored; a redelivery finds them already appended and goes on.
          */
-        DISPATCH_FAILED
+        DISPATCH_FAILED,
+        /**
+         * A reaction in order ({@link Reactor.Builder#inOrder}) could not run: an earlier event of the
+         * aggregate is not in the store yet, or other workers kept moving its checkpoint. Deliver it again.
+         */
+        NOT_IN_ORDER
     }
 
     /**

@@ -8,10 +8,18 @@ import dev.eventfold.dispatch.BatchDispatchOutcome;
 import dev.eventfold.dispatch.BatchMode;
 import dev.eventfold.dispatch.DispatchResult;
 import dev.eventfold.dispatch.Dispatcher;
-import dev.eventfold.dispatch.EventOutcome;
 import dev.eventfold.dispatch.EventSpec;
 import dev.eventfold.internal.Checks;
-import dev.eventfold.internal.DerivedIds;
+import dev.eventfold.projection.CheckpointConflictException;
+import dev.eventfold.projection.CheckpointStore;
+import dev.eventfold.projection.ProjectionGapException;
+import dev.eventfold.projection.ProjectionResult;
+import dev.eventfold.projection.Projector;
+import dev.eventfold.internal.DispatchScope;
+import dev.eventfold.context.EventContext;
+import dev.eventfold.core.EventStoreException;
+import dev.eventfold.core.ConcurrencyConflictException;
+import dev.eventfold.dispatch.BatchDispatchException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -48,10 +56,12 @@ public final class Reactor {
 
     private final Dispatcher dispatcher;
     private final Map<String, List<Reaction>> byType;
+    private final CheckpointStore checkpoints; // null: as delivered
 
-    private Reactor(Dispatcher dispatcher, Map<String, List<Reaction>> byType) {
+    private Reactor(Dispatcher dispatcher, Map<String, List<Reaction>> byType, CheckpointStore checkpoints) {
         this.dispatcher = dispatcher;
         this.byType = byType;
+        this.checkpoints = checkpoints;
     }
 
     public static Builder builder(Dispatcher dispatcher) {
@@ -72,65 +82,139 @@ public final class Reactor {
         List<Reaction> reactions = byType.getOrDefault(incoming.eventType(), List.of());
         List<ReactionOutcome> out = new ArrayList<>(reactions.size());
         for (Reaction r : reactions) {
-            out.add(react(r, incoming));
+            out.add(checkpoints == null ? react(r, incoming) : reactInOrder(r, incoming));
         }
         return out;
     }
 
     /**
-     * The id of the {@code ordinal}-th event (0 first) that reaction {@code reaction} dispatches to
-     * {@code target} for the incoming event {@code incomingEventId}: the same on every call.
+     * The id of the {@code ordinal}-th event (0 first) of type {@code eventType} that reaction
+     * {@code reaction} dispatches to {@code target} for the incoming event {@code incomingEventId}:
+     * the same on every call. Events of other types or to other aggregates do not count.
      */
-    public static String eventId(String reaction, String incomingEventId, AggregateRef target, int ordinal) {
-        return DerivedIds.eventId(target, key(reaction, incomingEventId), ordinal);
+    public static String eventId(String reaction, String incomingEventId, AggregateRef target, String eventType,
+                                 int ordinal) {
+        return DispatchScope.eventId(seed(reaction, incomingEventId), target, eventType, ordinal);
     }
 
-    private static String key(String reaction, String incomingEventId) {
+    private static String seed(String reaction, String incomingEventId) {
         return "reaction\n" + reaction + "\n" + incomingEventId;
     }
 
     private ReactionOutcome react(Reaction reaction, EventRecord incoming) {
+        DispatchScope scope = DispatchScope.of(seed(reaction.name(), incoming.eventId()));
+        EventMetadata followed = new EventMetadata(incoming.tenantId(),
+                incoming.correlationId() != null ? incoming.correlationId() : incoming.eventId(), incoming.eventId(),
+                incoming.actorId());
+        EventContext outer = EventContext.current();
+        // What the function dispatches itself follows the incoming event too.
+        EventContext context = outer.withMetadata(followed.orElse(outer.metadata()));
         List<EventSpec> returned;
         try {
-            returned = reaction.function().react(incoming);
+            returned = EventContext.callWith(context, () -> scope.call(() -> reaction.function().react(incoming)));
+        } catch (InvalidInputException e) {
+            LOG.warn("reaction {} to {} made an invalid event: {}", reaction.name(), incoming, e.getMessage());
+            return failed(reaction, incoming, scope, ReactionOutcome.Reason.INVALID_OUTPUT, e.getMessage());
+        } catch (EventStoreException | ConcurrencyConflictException | BatchDispatchException e) {
+            LOG.warn("reaction {} to {}: a dispatch failed: {}", reaction.name(), incoming, e.toString());
+            return failed(reaction, incoming, scope, ReactionOutcome.Reason.DISPATCH_FAILED,
+                    e.getClass().getName() + ": " + e.getMessage());
         } catch (Exception | LinkageError | AssertionError e) {
             LOG.warn("reaction {} to {} failed", reaction.name(), incoming, e);
-            return failed(reaction, incoming, List.of(), ReactionOutcome.Reason.REACTION_FAILED, e.getClass().getName());
+            return failed(reaction, incoming, scope, ReactionOutcome.Reason.REACTION_FAILED, e.getClass().getName());
         }
-        if (returned == null || returned.isEmpty()) {
-            LOG.debug("reaction {} to {}: nothing to dispatch", reaction.name(), incoming);
-            return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.SKIPPED, List.of(),
-                    Optional.empty());
-        }
-        List<EventSpec> outgoing = new ArrayList<>(returned.size());
+        List<EventSpec> outgoing = new ArrayList<>(returned == null ? 0 : returned.size());
         try {
-            for (int i = 0; i < returned.size(); i++) {
-                EventSpec spec = outgoing(reaction, incoming, returned.get(i), i);
+            for (int i = 0; returned != null && i < returned.size(); i++) {
+                EventSpec spec = outgoing(scope, followed, returned.get(i), i);
                 dispatcher.check(spec); // all of them before the first request
                 outgoing.add(spec);
             }
         } catch (InvalidInputException e) {
             LOG.warn("reaction {} to {} returned an invalid event: {}", reaction.name(), incoming, e.getMessage());
-            return failed(reaction, incoming, List.of(), ReactionOutcome.Reason.INVALID_OUTPUT, e.getMessage());
+            return failed(reaction, incoming, scope, ReactionOutcome.Reason.INVALID_OUTPUT, e.getMessage());
         }
-        BatchDispatchOutcome sent = dispatcher.dispatchAll(outgoing, BatchMode.IN_ORDER);
-        List<DispatchResult> stored = sent.landed().stream().map(EventOutcome.Landed::result).toList();
-        if (!sent.allLanded()) {
-            Throwable error = sent.failed().get(0).error();
-            LOG.warn("reaction {} to {}: outgoing event {} of {} failed: {}", reaction.name(), incoming,
-                    sent.failed().get(0).index() + 1, outgoing.size(), error.toString());
-            return failed(reaction, incoming, stored, ReactionOutcome.Reason.DISPATCH_FAILED,
-                    error.getClass().getName() + ": " + error.getMessage());
+        if (!outgoing.isEmpty()) {
+            BatchDispatchOutcome sent;
+            try {
+                sent = scope.call(() -> dispatcher.dispatchAll(outgoing, BatchMode.IN_ORDER));
+            } catch (Exception e) {
+                throw new IllegalStateException("dispatchAll reports failures as values", e);
+            }
+            if (!sent.allLanded()) {
+                Throwable error = sent.failed().get(0).error();
+                LOG.warn("reaction {} to {}: outgoing event {} of {} failed: {}", reaction.name(), incoming,
+                        sent.failed().get(0).index() + 1, outgoing.size(), error.toString());
+                return failed(reaction, incoming, scope, ReactionOutcome.Reason.DISPATCH_FAILED,
+                        error.getClass().getName() + ": " + error.getMessage());
+            }
         }
-        boolean repeat = stored.stream().allMatch(DispatchResult::alreadyAppended);
-        if (repeat) {
-            LOG.debug("reaction {} to {}: already reacted ({} events)", reaction.name(), incoming, stored.size());
-        }
-        return new ReactionOutcome(reaction.name(), incoming.eventId(),
-                repeat ? ReactionOutcome.Status.ALREADY_REACTED : ReactionOutcome.Status.REACTED, stored, Optional.empty());
+        List<DispatchResult> stored = scope.results(DispatchResult.class);
+        ReactionOutcome.Status status = scope.appended() > 0 ? ReactionOutcome.Status.REACTED
+                : scope.repeated() > 0 ? ReactionOutcome.Status.ALREADY_REACTED : ReactionOutcome.Status.SKIPPED;
+        LOG.debug("reaction {} to {}: {} ({} events)", reaction.name(), incoming, status, stored.size());
+        return new ReactionOutcome(reaction.name(), incoming.eventId(), status, stored, Optional.empty());
     }
 
-    private static EventSpec outgoing(Reaction reaction, EventRecord incoming, EventSpec spec, int ordinal) {
+    /**
+     * The projection mechanism, with the reaction as an idempotent handler: skip what the checkpoint
+     * passed, react first to the missing events read from the store, then to this one, then move the
+     * checkpoint. A crash between a reaction and its checkpoint repeats the reaction, which its
+     * derived ids make harmless.
+     */
+    private ReactionOutcome reactInOrder(Reaction reaction, EventRecord incoming) {
+        ReactionOutcome[] delivered = new ReactionOutcome[1];
+        Projector inOrder = Projector.builder("reaction:" + reaction.name(), dispatcher.store())
+                .handler(checkpoints, event -> {
+                    if (!event.eventType().equals(reaction.eventType())) {
+                        return; // another type of the aggregate, read to fill a gap: passed over
+                    }
+                    ReactionOutcome o = react(reaction, event);
+                    if (o.isFailure()) {
+                        throw new Stopped(o);
+                    }
+                    if (event.eventId().equals(incoming.eventId())) {
+                        delivered[0] = o;
+                    }
+                })
+                .build();
+        try {
+            ProjectionResult r = inOrder.handle(incoming);
+            if (r.outcome() == ProjectionResult.Outcome.ALREADY_APPLIED || delivered[0] == null) {
+                LOG.debug("reaction {} to {}: checkpoint {} passed it", reaction.name(), incoming, r.checkpoint());
+                return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.ALREADY_REACTED,
+                        List.of(), Optional.empty());
+            }
+            return delivered[0];
+        } catch (Stopped s) {
+            // A failure of the delivered event's reaction or of an earlier one: the record's either way.
+            ReactionOutcome o = s.outcome;
+            return new ReactionOutcome(reaction.name(), incoming.eventId(), o.status(),
+                    o.incomingEventId().equals(incoming.eventId()) ? o.dispatched() : List.of(), o.failure());
+        } catch (ProjectionGapException | CheckpointConflictException e) {
+            LOG.warn("reaction {} to {} not in order: {}", reaction.name(), incoming, e.getMessage());
+            return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.FAILED, List.of(),
+                    Optional.of(new ReactionOutcome.Failure(ReactionOutcome.Reason.NOT_IN_ORDER, e.getMessage())));
+        } catch (EventStoreException e) {
+            LOG.warn("reaction {} to {}: the store failed: {}", reaction.name(), incoming, e.toString());
+            return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.FAILED, List.of(),
+                    Optional.of(new ReactionOutcome.Failure(ReactionOutcome.Reason.DISPATCH_FAILED,
+                            e.getClass().getName() + ": " + e.getMessage())));
+        }
+    }
+
+    /** Stops an in-order run at a failed reaction, carrying its outcome out of the projector. */
+    private static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient ReactionOutcome outcome;
+
+        Stopped(ReactionOutcome outcome) {
+            super(outcome.reaction(), null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    private static EventSpec outgoing(DispatchScope scope, EventMetadata followed, EventSpec spec, int ordinal) {
         if (spec == null) {
             throw new InvalidInputException("events[" + ordinal + "]", "must not be null");
         }
@@ -138,25 +222,23 @@ public final class Reactor {
             throw new InvalidInputException("events[" + ordinal + "]",
                     "a reaction's events get derived ids: leave eventId and idempotencyKey unset");
         }
-        String id = eventId(reaction.name(), incoming.eventId(), spec.aggregate(), ordinal);
-        EventMetadata followed = new EventMetadata(incoming.tenantId(),
-                incoming.correlationId() != null ? incoming.correlationId() : incoming.eventId(), incoming.eventId(),
-                incoming.actorId());
+        String id = scope.nextEventId(spec.aggregate(), spec.eventType());
         // The key names the outgoing event: each is its own append with its own idempotency record.
-        return spec.toBuilder().eventId(id).idempotencyKey("rx-" + id.substring("evt-".length()))
+        return spec.toBuilder().eventId(id).idempotencyKey(DispatchScope.keyOf(id))
                 .metadata(spec.metadata().orElse(followed)).build();
     }
 
-    private static ReactionOutcome failed(Reaction reaction, EventRecord incoming, List<DispatchResult> stored,
+    private static ReactionOutcome failed(Reaction reaction, EventRecord incoming, DispatchScope scope,
                                           ReactionOutcome.Reason reason, String detail) {
-        return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.FAILED, stored,
-                Optional.of(new ReactionOutcome.Failure(reason, detail)));
+        return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.FAILED,
+                scope.results(DispatchResult.class), Optional.of(new ReactionOutcome.Failure(reason, detail)));
     }
 
     /** Reactions by name; a name twice is refused (it would give two reactions the same ids). */
     public static final class Builder {
         private final Dispatcher dispatcher;
         private final Map<String, Reaction> reactions = new LinkedHashMap<>();
+        private CheckpointStore checkpoints;
 
         private Builder(Dispatcher dispatcher) {
             this.dispatcher = dispatcher;
@@ -174,13 +256,27 @@ public final class Reactor {
             return reaction(Reaction.on(eventType, name, function));
         }
 
+        /**
+         * Each reaction sees each aggregate's events in version order, once: the projection
+         * mechanism ({@link Projector}) with the reaction as its handler, a checkpoint per reaction
+         * ({@code reaction:<name>}) and aggregate in {@code checkpoints}. An event at or below the
+         * checkpoint is {@code ALREADY_REACTED} without running; one past the next version first
+         * makes the reaction run on the missing events, read from the dispatcher's store (events of
+         * other types are passed over). Costs a checkpoint read and write per event; without it,
+         * reactions run in the order events are delivered.
+         */
+        public Builder inOrder(CheckpointStore checkpoints) {
+            this.checkpoints = Checks.notNull(checkpoints, "checkpoints");
+            return this;
+        }
+
         public Reactor build() {
             Map<String, List<Reaction>> byType = new LinkedHashMap<>();
             for (Reaction r : reactions.values()) {
                 byType.computeIfAbsent(r.eventType(), t -> new ArrayList<>()).add(r);
             }
             byType.replaceAll((t, l) -> List.copyOf(l));
-            return new Reactor(dispatcher, Collections.unmodifiableMap(byType));
+            return new Reactor(dispatcher, Collections.unmodifiableMap(byType), checkpoints);
         }
     }
 }

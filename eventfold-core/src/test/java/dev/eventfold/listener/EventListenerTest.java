@@ -632,4 +632,96 @@ class EventListenerTest {
                     .isInstanceOf(InvalidRoutingException.class).hasMessageContaining("more than once");
         }
     }
+
+    @dev.eventfold.domain.DomainEvents(aggregateType = "inbox", source = "notifier")
+    interface InboxEvents {
+        @dev.eventfold.domain.Event("Inbox.Notified")
+        dev.eventfold.dispatch.DispatchResult notified(@dev.eventfold.domain.AggregateId String user,
+                                                       @dev.eventfold.domain.Field("wallet") String wallet);
+    }
+
+    /** ADR 0007: what a handler dispatches without ids of its own is derived from the delivery. */
+    @Nested
+    class DispatchesInHandlers {
+        final dev.eventfold.store.InMemoryEventStore store = new dev.eventfold.store.InMemoryEventStore();
+        final dev.eventfold.dispatch.Dispatcher dispatcher = dev.eventfold.dispatch.Dispatcher.of(store);
+        final InboxEvents inbox = dev.eventfold.domain.DomainDispatchers.create(InboxEvents.class, dispatcher);
+
+        List<EventRecord> events(String type, String id) {
+            return store.readEvents(dev.eventfold.store.EventQuery.of(dev.eventfold.core.AggregateRef.of(type, id)))
+                    .toList();
+        }
+
+        void notifyAll(EventRecord funded) {
+            inbox.notified("user-1", funded.aggregateId()); // typed
+            dispatcher.dispatchEvents(List.of( // a parallel batch: its ids are assigned before it fans out
+                    dev.eventfold.dispatch.EventSpec.of("inbox", "user-2", "Inbox.Notified", Map.of("n", 1)),
+                    dev.eventfold.dispatch.EventSpec.of("inbox", "user-3", "Inbox.Notified", Map.of("n", 1)),
+                    dev.eventfold.dispatch.EventSpec.of("inbox", "user-2", "Inbox.Notified", Map.of("n", 2))));
+        }
+
+        @Test
+        void a_redelivered_event_makes_the_same_appends_and_the_store_writes_them_once() {
+            EventListener l = listener().on("Wallet.Funded", this::notifyAll).concurrency(1).build();
+            String body = body("Wallet.Funded", "evt-1");
+
+            BatchOutcome first = l.handle(List.of(QueueMessage.standard("m1", body)));
+            BatchOutcome again = l.handle(List.of(QueueMessage.standard("m2", body), QueueMessage.standard("m3", body)));
+
+            assertThat(first.failedMessageIds()).isEmpty();
+            assertThat(again.failedMessageIds()).isEmpty();
+            assertThat(events("inbox", "user-1")).singleElement().satisfies(e -> {
+                assertThat(e.eventId()).isEqualTo(dev.eventfold.internal.DispatchScope.eventId(
+                        "handler\nWallet.Funded\nevt-1", e.aggregate(), "Inbox.Notified", 0));
+                assertThat(e.source()).isEqualTo("notifier");
+                assertThat(e.causationId()).isEqualTo("evt-1");
+            });
+            assertThat(events("inbox", "user-2")).extracting(e -> e.payload().get("n").asInt()).containsExactly(1, 2);
+            assertThat(events("inbox", "user-2")).extracting(EventRecord::eventId).containsExactly(
+                    dev.eventfold.internal.DispatchScope.eventId("handler\nWallet.Funded\nevt-1",
+                            dev.eventfold.core.AggregateRef.of("inbox", "user-2"), "Inbox.Notified", 0),
+                    dev.eventfold.internal.DispatchScope.eventId("handler\nWallet.Funded\nevt-1",
+                            dev.eventfold.core.AggregateRef.of("inbox", "user-2"), "Inbox.Notified", 1));
+            assertThat(events("inbox", "user-3")).hasSize(1);
+        }
+
+        @Test
+        void another_incoming_event_derives_other_ids() {
+            EventListener l = listener().on("Wallet.Funded", this::notifyAll).build();
+            l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Funded", "evt-1")),
+                    QueueMessage.standard("m2", body("Wallet.Funded", "evt-2"))));
+
+            assertThat(events("inbox", "user-1")).hasSize(2).extracting(EventRecord::causationId)
+                    .containsExactlyInAnyOrder("evt-1", "evt-2");
+            assertThat(events("inbox", "user-2")).hasSize(4);
+        }
+
+        @Test
+        void turned_off_on_the_builder_or_with_an_own_id_each_delivery_dispatches_anew() {
+            EventListener off = listener().on("Wallet.Funded", this::notifyAll).derivedDispatchIds(false).build();
+            String body = body("Wallet.Funded", "evt-1");
+            off.handle(List.of(QueueMessage.standard("m1", body)));
+            off.handle(List.of(QueueMessage.standard("m2", body)));
+            assertThat(events("inbox", "user-1")).hasSize(2);
+
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            EventListener own = listener().on("Wallet.Closed", e -> dispatcher.dispatchEvent(
+                    dev.eventfold.dispatch.EventSpec.builder().aggregate("inbox", "user-9").eventType("Inbox.Notified")
+                            .eventId("evt-own-" + n.incrementAndGet()).build())).build();
+            own.handle(List.of(QueueMessage.standard("m3", body("Wallet.Closed", "evt-2"))));
+            own.handle(List.of(QueueMessage.standard("m4", body("Wallet.Closed", "evt-2"))));
+            assertThat(events("inbox", "user-9")).extracting(EventRecord::eventId)
+                    .containsExactly("evt-own-1", "evt-own-2");
+        }
+
+        @Test
+        void outside_a_handler_dispatches_get_fresh_ids() {
+            EventListener l = listener().on("Wallet.Funded", this::notifyAll).build();
+            l.handle(List.of(QueueMessage.standard("m1", body("Wallet.Funded", "evt-1"))));
+            inbox.notified("user-1", "wal_1");
+            inbox.notified("user-1", "wal_1");
+
+            assertThat(events("inbox", "user-1")).hasSize(3).extracting(EventRecord::eventId).doesNotHaveDuplicates();
+        }
+    }
 }

@@ -14,6 +14,7 @@ import dev.eventfold.dispatch.EventSpec;
 import dev.eventfold.dispatch.RetryPolicy;
 import dev.eventfold.reaction.ReactionOutcome.Reason;
 import dev.eventfold.reaction.ReactionOutcome.Status;
+import dev.eventfold.projection.InMemoryCheckpointStore;
 import dev.eventfold.store.EventQuery;
 import dev.eventfold.store.InMemoryEventStore;
 import java.util.List;
@@ -73,7 +74,7 @@ class ReactorTest {
                     .containsExactlyElementsOf(first.get(0).dispatched().stream().map(DispatchResult::version).toList());
         });
         assertThat(events(STOCK)).singleElement().satisfies(e -> {
-            assertThat(e.eventId()).isEqualTo(Reactor.eventId("reserve-stock", "evt-placed-1", STOCK, 0));
+            assertThat(e.eventId()).isEqualTo(Reactor.eventId("reserve-stock", "evt-placed-1", STOCK, "Stock.Reserved", 0));
             assertThat(e.eventType()).isEqualTo("Stock.Reserved");
             assertThat(e.causationId()).isEqualTo("evt-placed-1");
             assertThat(e.correlationId()).isEqualTo("corr-1");
@@ -82,7 +83,7 @@ class ReactorTest {
             assertThat(e.payload().get("qty").asInt()).isEqualTo(2);
         });
         assertThat(events(AUDIT)).extracting(EventRecord::eventId)
-                .containsExactly(Reactor.eventId("reserve-stock", "evt-placed-1", AUDIT, 1));
+                .containsExactly(Reactor.eventId("reserve-stock", "evt-placed-1", AUDIT, "Audit.OrderSeen", 0));
     }
 
     @Test
@@ -203,7 +204,7 @@ class ReactorTest {
         assertThat(again.dispatched()).extracting(DispatchResult::alreadyAppended).containsExactly(true, false);
         assertThat(events(STOCK)).hasSize(1);
         assertThat(events(AUDIT)).extracting(EventRecord::eventId)
-                .containsExactly(Reactor.eventId("reserve-stock", "evt-placed-1", AUDIT, 1));
+                .containsExactly(Reactor.eventId("reserve-stock", "evt-placed-1", AUDIT, "Audit.OrderSeen", 0));
     }
 
     @Test
@@ -226,11 +227,127 @@ class ReactorTest {
     }
 
     @Test
-    void derived_ids_depend_on_reaction_incoming_event_target_and_ordinal() {
-        String id = Reactor.eventId("reserve-stock", "evt-1", STOCK, 0);
-        assertThat(id).startsWith("evt-").hasSize(30).isEqualTo(Reactor.eventId("reserve-stock", "evt-1", STOCK, 0));
-        assertThat(List.of(Reactor.eventId("other", "evt-1", STOCK, 0), Reactor.eventId("reserve-stock", "evt-2", STOCK, 0),
-                Reactor.eventId("reserve-stock", "evt-1", AUDIT, 0), Reactor.eventId("reserve-stock", "evt-1", STOCK, 1)))
+    void derived_ids_depend_on_reaction_incoming_event_target_type_and_ordinal() {
+        String id = Reactor.eventId("reserve-stock", "evt-1", STOCK, "Stock.Reserved", 0);
+        assertThat(id).startsWith("evt-").hasSize(30)
+                .isEqualTo(Reactor.eventId("reserve-stock", "evt-1", STOCK, "Stock.Reserved", 0));
+        assertThat(List.of(Reactor.eventId("other", "evt-1", STOCK, "Stock.Reserved", 0),
+                Reactor.eventId("reserve-stock", "evt-2", STOCK, "Stock.Reserved", 0),
+                Reactor.eventId("reserve-stock", "evt-1", AUDIT, "Stock.Reserved", 0),
+                Reactor.eventId("reserve-stock", "evt-1", STOCK, "Stock.Released", 0),
+                Reactor.eventId("reserve-stock", "evt-1", STOCK, "Stock.Reserved", 1)))
                 .doesNotContain(id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void a_dispatching_reaction_gets_the_ids_a_returned_list_would_get() {
+        Reactor returning = reactor(ReactorTest::reserveAndAudit);
+        InMemoryEventStore otherStore = new InMemoryEventStore();
+        Dispatcher other = Dispatcher.of(otherStore);
+        Reactor dispatching = Reactor.builder(other).reaction(Reaction.dispatching("Order.Placed", "reserve-stock",
+                placed -> {
+                    // the reverse order: ids count per target and type, so they do not change
+                    List<EventSpec> specs = reserveAndAudit(placed);
+                    other.dispatchEvent(specs.get(1));
+                    other.dispatchEvent(specs.get(0));
+                })).build();
+        EventRecord incoming = placed("evt-placed-1", "corr-1");
+
+        returning.react(incoming);
+        ReactionOutcome first = dispatching.react(incoming).get(0);
+        ReactionOutcome second = dispatching.react(incoming).get(0);
+
+        assertThat(first.status()).isEqualTo(Status.REACTED);
+        assertThat(first.dispatched()).extracting(DispatchResult::aggregate).containsExactly(AUDIT, STOCK);
+        assertThat(second.status()).isEqualTo(Status.ALREADY_REACTED);
+        assertThat(second.dispatched()).extracting(DispatchResult::alreadyAppended).containsExactly(true, true);
+        for (AggregateRef target : List.of(STOCK, AUDIT)) {
+            List<EventRecord> mine = otherStore.readEvents(EventQuery.of(target)).toList();
+            assertThat(mine).extracting(EventRecord::eventId).containsExactlyElementsOf(
+                    events(target).stream().map(EventRecord::eventId).toList());
+            assertThat(mine).singleElement().satisfies(e -> {
+                assertThat(e.causationId()).isEqualTo("evt-placed-1");
+                assertThat(e.correlationId()).isEqualTo("corr-1");
+                assertThat(e.tenantId()).isEqualTo("ten-1");
+            });
+        }
+    }
+
+    @Test
+    void a_dispatching_reaction_that_throws_after_a_dispatch_is_failed_and_resumed() {
+        AtomicInteger calls = new AtomicInteger();
+        Reactor reactor = Reactor.builder(dispatcher).reaction(Reaction.dispatching("Order.Placed", "reserve-stock",
+                placed -> {
+                    List<EventSpec> specs = reserveAndAudit(placed);
+                    dispatcher.dispatchEvent(specs.get(0));
+                    if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("crashed after the first dispatch");
+                    }
+                    dispatcher.dispatchEvent(specs.get(1));
+                })).build();
+        EventRecord incoming = placed("evt-placed-1", "corr-1");
+
+        ReactionOutcome failed = reactor.react(incoming).get(0);
+        ReactionOutcome again = reactor.react(incoming).get(0);
+
+        assertThat(failed.failure().orElseThrow().reason()).isEqualTo(Reason.REACTION_FAILED);
+        assertThat(failed.dispatched()).extracting(DispatchResult::aggregate).containsExactly(STOCK);
+        assertThat(again.status()).isEqualTo(Status.REACTED);
+        assertThat(again.dispatched()).extracting(DispatchResult::alreadyAppended).containsExactly(true, false);
+        assertThat(events(STOCK)).hasSize(1);
+        assertThat(events(AUDIT)).hasSize(1);
+    }
+
+    @Test
+    void a_dispatch_the_store_refuses_inside_a_dispatching_reaction_is_invalid_output() {
+        Reactor reactor = Reactor.builder(dispatcher).reaction(Reaction.dispatching("Order.Placed", "r",
+                placed -> dispatcher.dispatchEvent(EventSpec.builder().aggregate(STOCK).eventType("Stock.Reserved")
+                        .payload(Map.of("blob", "x".repeat(500_000))).build()))).build();
+
+        ReactionOutcome o = reactor.react(placed("evt-placed-1", null)).get(0);
+
+        assertThat(o.failure().orElseThrow().reason()).isEqualTo(Reason.INVALID_OUTPUT);
+        assertThat(events(STOCK)).isEmpty();
+    }
+
+    @Test
+    void in_order_a_late_event_makes_the_missing_ones_react_first_and_an_early_one_again_is_passed_over() {
+        Reactor reactor = Reactor.builder(dispatcher).inOrder(new InMemoryCheckpointStore())
+                .on("Order.Placed", "reserve-stock", placed -> List.of(EventSpec.of("stock", "sku_9", "Stock.Reserved",
+                        Map.of("order", placed.eventId())))).build();
+        for (String type : List.of("Order.Placed", "Order.Noted", "Order.Placed")) {
+            dispatcher.dispatchEvent(EventSpec.of(ORDER.aggregateType(), ORDER.aggregateId(), type, Map.of()));
+        }
+        List<EventRecord> order = events(ORDER);
+
+        ReactionOutcome late = reactor.react(order.get(2)).get(0);
+        ReactionOutcome early = reactor.react(order.get(0)).get(0);
+        ReactionOutcome lateAgain = reactor.react(order.get(2)).get(0);
+
+        assertThat(late.status()).isEqualTo(Status.REACTED);
+        assertThat(late.incomingEventId()).isEqualTo(order.get(2).eventId());
+        assertThat(events(STOCK)).extracting(e -> e.payload().get("order").asText())
+                .containsExactly(order.get(0).eventId(), order.get(2).eventId());
+        assertThat(events(STOCK)).extracting(EventRecord::causationId)
+                .containsExactly(order.get(0).eventId(), order.get(2).eventId());
+        assertThat(early.status()).isEqualTo(Status.ALREADY_REACTED);
+        assertThat(early.dispatched()).isEmpty();
+        assertThat(lateAgain.status()).isEqualTo(Status.ALREADY_REACTED);
+        assertThat(events(STOCK)).hasSize(2);
+    }
+
+    @Test
+    void in_order_an_event_whose_predecessor_is_not_in_the_store_fails_and_writes_nothing() {
+        Reactor reactor = Reactor.builder(dispatcher).inOrder(new InMemoryCheckpointStore())
+                .on("Order.Placed", "reserve-stock", placed -> List.of(EventSpec.of("stock", "sku_9", "Stock.Reserved",
+                        Map.of()))).build();
+        EventRecord fromNowhere = EventRecord.builder().aggregate(ORDER.aggregateType(), ORDER.aggregateId()).version(3)
+                .eventId("evt-3").eventType("Order.Placed").occurredAt("2026-12-01T10:00:00.000Z").build();
+
+        ReactionOutcome o = reactor.react(fromNowhere).get(0);
+
+        assertThat(o.status()).isEqualTo(Status.FAILED);
+        assertThat(o.failure().orElseThrow().reason()).isEqualTo(Reason.NOT_IN_ORDER);
+        assertThat(events(STOCK)).isEmpty();
     }
 }
