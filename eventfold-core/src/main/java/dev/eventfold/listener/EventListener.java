@@ -7,6 +7,8 @@ import dev.eventfold.context.EventContext;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.core.InvalidInputException;
 import dev.eventfold.core.json.EventJson;
+import dev.eventfold.process.ProcessManager;
+import dev.eventfold.process.ProcessOutcome;
 import dev.eventfold.reaction.ReactionOutcome;
 import dev.eventfold.reaction.Reactor;
 import dev.eventfold.internal.DispatchScope;
@@ -217,9 +219,8 @@ public final class EventListener implements AutoCloseable {
             RecordResult.Status status = EventContext.callWith(context,
                     () -> scope != null ? scope.call(() -> route.invoke(delivered)) : route.invoke(delivered));
             return RecordResult.ok(m.messageId(), status, event.eventType());
-        } catch (ReactionFailed e) {
-            return RecordResult.failed(m.messageId(), event.eventType(), RecordResult.Reason.REACTION_FAILED,
-                    e.getMessage());
+        } catch (RouteFailed e) {
+            return RecordResult.failed(m.messageId(), event.eventType(), e.reason, e.getMessage());
         } catch (UnreadablePayload e) {
             log.error("messageId={} payload of {} cannot be bound: {}", m.messageId(), event, e.getMessage());
             return RecordResult.failed(m.messageId(), event.eventType(), RecordResult.Reason.UNREADABLE_PAYLOAD,
@@ -261,13 +262,29 @@ public final class EventListener implements AutoCloseable {
         RecordResult.Status invoke(EventRecord event) throws Exception;
     }
 
-    /** A reaction's failure (already logged by the reactor): the record's, told apart from a handler's. */
-    private static final class ReactionFailed extends RuntimeException {
+    /** A reaction's or a process's failure (already logged there): the record's, told apart from a handler's. */
+    private static final class RouteFailed extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final RecordResult.Reason reason;
 
-        ReactionFailed(String detail) {
+        RouteFailed(RecordResult.Reason reason, String detail) {
             super(detail, null, false, false);
+            this.reason = reason;
         }
+    }
+
+    /** The record's status from a process manager's outcome. */
+    static RecordResult.Status status(ProcessOutcome outcome) {
+        return switch (outcome.status()) {
+            case STEPPED, RESUMED -> RecordResult.Status.REACTED;
+            case ALREADY_STEPPED -> RecordResult.Status.ALREADY_REACTED;
+            case IGNORED -> RecordResult.Status.NO_REACTION;
+            case FAILED -> {
+                ProcessOutcome.Failure f = outcome.failure().orElseThrow();
+                throw new RouteFailed(RecordResult.Reason.PROCESS_FAILED,
+                        "process " + outcome.process() + ": " + f.reason() + " " + f.detail());
+            }
+        };
     }
 
     /** The record's status from its reactions' outcomes: a failure wins, then an append of this delivery. */
@@ -275,7 +292,8 @@ public final class EventListener implements AutoCloseable {
         for (ReactionOutcome o : outcomes) {
             if (o.isFailure()) {
                 ReactionOutcome.Failure f = o.failure().orElseThrow();
-                throw new ReactionFailed("reaction " + o.reaction() + ": " + f.reason() + " " + f.detail());
+                throw new RouteFailed(RecordResult.Reason.REACTION_FAILED,
+                        "reaction " + o.reaction() + ": " + f.reason() + " " + f.detail());
             }
         }
         if (outcomes.stream().anyMatch(o -> o.status() == ReactionOutcome.Status.REACTED)) {
@@ -353,6 +371,20 @@ public final class EventListener implements AutoCloseable {
             Checks.notNull(reactor, "reactor");
             for (String type : reactor.eventTypes()) {
                 register(type, event -> status(reactor.react(event)));
+            }
+            return this;
+        }
+
+        /**
+         * The process manager's input types go to it (a type with another handler is refused when
+         * the listener is built): a record is {@code REACTED} (its step recorded, or resumed),
+         * {@code ALREADY_REACTED} (a redelivery: nothing written), {@code NO_REACTION} (no process,
+         * no step) or {@code FAILED} with reason {@code PROCESS_FAILED}, to be delivered again.
+         */
+        public Builder process(ProcessManager<?> processManager) {
+            Checks.notNull(processManager, "processManager");
+            for (String type : processManager.eventTypes()) {
+                register(type, event -> status(processManager.handle(event)));
             }
             return this;
         }

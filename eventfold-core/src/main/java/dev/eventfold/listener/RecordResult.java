@@ -17,11 +17,17 @@ public record RecordResult(String messageId, Status status, String eventType, Op
     public enum Status {
         /** A handler ran and returned. */
         HANDLED,
-        /** Its reactions appended their events (see {@code EventListener.Builder#react}). */
+        /**
+         * Its reactions appended their events, or its process step was recorded or resumed (see
+         * {@code EventListener.Builder#react} and {@code #process}).
+         */
         REACTED,
-        /** Delivered again: its reactions' events had been appended by an earlier delivery; nothing written. */
+        /**
+         * Delivered again: its reactions' events, or its process step and commands, had been
+         * written by an earlier delivery; nothing written.
+         */
         ALREADY_REACTED,
-        /** Its reactions returned nothing to dispatch for it. */
+        /** Its reactions returned nothing to dispatch for it, or it belongs to no process step. */
         NO_REACTION,
         /** No handler for its type: acknowledged, as the reference does. */
         UNROUTED,
@@ -43,6 +49,8 @@ public record RecordResult(String messageId, Status status, String eventType, Op
         HANDLER_FAILED,
         /** A reaction failed (its function threw, returned an invalid event, or a dispatch failed). */
         REACTION_FAILED,
+        /** A process manager failed on it (see {@code ProcessOutcome.Reason}); deliver it again. */
+        PROCESS_FAILED,
         /** An earlier record of the same FIFO message group failed in this batch; not run. */
         EARLIER_IN_GROUP_FAILED
     }

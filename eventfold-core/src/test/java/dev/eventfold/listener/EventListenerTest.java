@@ -724,4 +724,42 @@ class EventListenerTest {
             assertThat(events("inbox", "user-1")).hasSize(3).extracting(EventRecord::eventId).doesNotHaveDuplicates();
         }
     }
+
+    /** A process manager behind a listener: its outcomes are the records' statuses. */
+    @Nested
+    class Processes {
+        final dev.eventfold.store.InMemoryEventStore store = new dev.eventfold.store.InMemoryEventStore();
+        final dev.eventfold.aggregate.AggregateType<Integer> counter = dev.eventfold.aggregate.AggregateType
+                .<Integer>builder("tally").initialState(0).evolve((n, e) -> n + 1).build();
+
+        EventListener tally(dev.eventfold.process.ProcessDecider<Integer> decider) {
+            dev.eventfold.process.ProcessManager<Integer> pm = dev.eventfold.process.ProcessManager
+                    .builder("tally", counter, store)
+                    .on("Wallet.Funded", e -> e.aggregateId().equals("wal_1") ? "t1" : null)
+                    .decide(decider).build();
+            return listener().process(pm).concurrency(1).build();
+        }
+
+        @Test
+        void stepped_already_stepped_ignored_and_failed_become_record_statuses() {
+            EventListener l = tally((n, in) -> dev.eventfold.process.ProcessStep.record("Tally.Counted", Map.of()));
+            String funded = body("Wallet.Funded", "evt-1");
+            String other = body("Wallet.Funded", "evt-2", "wal_2", 1, "2026-12-01T10:00:00.000Z");
+
+            BatchOutcome out = l.handle(List.of(QueueMessage.standard("m1", funded), QueueMessage.standard("m2", funded),
+                    QueueMessage.standard("m3", other)));
+            BatchOutcome broken = tally((n, in) -> {
+                throw new IllegalStateException("down");
+            }).handle(List.of(QueueMessage.standard("m4", body("Wallet.Funded", "evt-3"))));
+
+            assertThat(out.results()).extracting(RecordResult::status)
+                    .containsExactly(Status.REACTED, Status.ALREADY_REACTED, Status.NO_REACTION);
+            assertThat(broken.results()).singleElement().satisfies(r -> {
+                assertThat(r.failure().orElseThrow().reason()).isEqualTo(Reason.PROCESS_FAILED);
+                assertThat(r.failure().orElseThrow().detail()).isEqualTo("process tally: DECIDE_FAILED java.lang.IllegalStateException");
+            });
+            assertThat(store.readEvents(dev.eventfold.store.EventQuery.of(counter.ref("t1"))).toList()).singleElement()
+                    .satisfies(e -> assertThat(e.causationId()).isEqualTo("evt-1"));
+        }
+    }
 }
