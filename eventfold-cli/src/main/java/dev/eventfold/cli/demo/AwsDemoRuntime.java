@@ -43,6 +43,7 @@ final class AwsDemoRuntime implements DemoRuntime {
     private String streamArn;
     private String fifoUrl;
     private String auditUrl;
+    private String processesUrl;
     private String bus;
     private String rule;
     private DynamoDbEventStore store;
@@ -71,9 +72,11 @@ final class AwsDemoRuntime implements DemoRuntime {
         fifoUrl = aws.sqs().createQueue(r -> r.queueName(prefix + "-projections.fifo")
                 .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
         auditUrl = aws.sqs().createQueue(r -> r.queueName(prefix + "-audit")).queueUrl();
+        processesUrl = aws.sqs().createQueue(r -> r.queueName(prefix + "-processes")).queueUrl();
         String auditArn = aws.sqs().getQueueAttributes(r -> r.queueUrl(auditUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
-        lines.add("created FIFO queue " + projectionQueue() + " for the projection");
+        lines.add("created FIFO queue " + projectionQueue() + " for the projection, queue " + processQueue()
+                + " for the transfer process");
         bus = prefix;
         aws.eventBridge().createEventBus(r -> r.name(bus));
         rule = prefix + "-audit";
@@ -107,10 +110,15 @@ final class AwsDemoRuntime implements DemoRuntime {
     }
 
     @Override
-    public void start(EventListener projection, EventListener audit) {
+    public String processQueue() {
+        return processesUrl.substring(processesUrl.lastIndexOf('/') + 1);
+    }
+
+    @Override
+    public void start(EventListener projection, EventListener audit, EventListener processes) {
         EventBridgePublisher busPublisher = new EventBridgePublisher(aws.eventBridge());
         busPublisher.requireBus(bus);
-        StreamFanOut fanOut = owned(StreamFanOut.builder().queues(List.of(fifoUrl)).bus(bus)
+        StreamFanOut fanOut = owned(StreamFanOut.builder().queues(List.of(fifoUrl, processesUrl)).bus(bus)
                 .queuePublisher(new SqsQueuePublisher(aws.sqs())).busPublisher(busPublisher).build());
         // LATEST, taken now (before the story's first dispatch): with a shared --table, events
         // others appended before the story are not fanned out to the demo's queues and bus.
@@ -120,6 +128,7 @@ final class AwsDemoRuntime implements DemoRuntime {
                 .stream(stream)
                 .queue(new QueuePoller(aws.sqs(), fifoUrl, projection, 0))
                 .queue(new QueuePoller(aws.sqs(), auditUrl, audit, 0))
+                .queue(new QueuePoller(aws.sqs(), processesUrl, processes, 0))
                 .build();
         requestsAtStart = aws.requests().get();
     }
@@ -185,7 +194,7 @@ final class AwsDemoRuntime implements DemoRuntime {
         lines.add("requests during the story: " + total + " (polling included)");
         byService.forEach((service, ops) -> lines.add("  " + service + " " + ops.values().stream().mapToLong(Long::longValue).sum()
                 + ": " + ops.toString().replaceAll("[{}]", "").replace("=", " ")));
-        lines.add(keep || !createdTable ? "kept: table " + table + ", queues " + projectionQueue() + " and " + auditQueue()
+        lines.add(keep || !createdTable ? "kept: table " + table + ", queues " + projectionQueue() + ", " + auditQueue() + " and " + processQueue()
                 + ", bus " + bus : "the demo's table, queues and bus are deleted on exit (--keep keeps them)");
         return lines;
     }
@@ -206,6 +215,7 @@ final class AwsDemoRuntime implements DemoRuntime {
         quietly(() -> aws.eventBridge().deleteEventBus(r -> r.name(bus)));
         quietly(() -> aws.sqs().deleteQueue(r -> r.queueUrl(fifoUrl)));
         quietly(() -> aws.sqs().deleteQueue(r -> r.queueUrl(auditUrl)));
+        quietly(() -> aws.sqs().deleteQueue(r -> r.queueUrl(processesUrl)));
         if (createdTable) {
             quietly(() -> aws.dynamoDb().deleteTable(r -> r.tableName(table)));
         }

@@ -29,8 +29,14 @@ interface DemoRuntime extends AutoCloseable {
     /** Name of the queue the bus rule copies events to. */
     String auditQueue();
 
-    /** Wires the listeners: the projection's to the FIFO queue, the audit's to the bus rule's queue. */
-    void start(EventListener projection, EventListener audit);
+    /** Name of the standard queue the fan-out feeds the transfer process through. */
+    String processQueue();
+
+    /**
+     * Wires the listeners: the projection's to the FIFO queue, the audit's to the bus rule's queue,
+     * the transfer process's to a standard queue (at least once: duplicates are the process's to absorb).
+     */
+    void start(EventListener projection, EventListener audit, EventListener processes);
 
     /** Runs the fan-out and the listeners until {@code done}; fails when it takes too long. */
     void settle(String what, BooleanSupplier done);

@@ -21,6 +21,7 @@ import java.util.function.BooleanSupplier;
 final class EmbeddedDemoRuntime implements DemoRuntime {
     private static final String PROJECTIONS = "projections.fifo";
     private static final String AUDIT = "audit";
+    private static final String PROCESSES = "processes";
     private static final String BUS = "domain-events";
 
     private final InMemoryEventStore store = new InMemoryEventStore();
@@ -57,9 +58,15 @@ final class EmbeddedDemoRuntime implements DemoRuntime {
     }
 
     @Override
-    public void start(EventListener projection, EventListener audit) {
+    public String processQueue() {
+        return PROCESSES;
+    }
+
+    @Override
+    public void start(EventListener projection, EventListener audit, EventListener processes) {
         runtime = EmbeddedRuntime.builder(store)
                 .queue(PROJECTIONS, projection)
+                .queue(PROCESSES, processes)
                 .bus(BUS)
                 .rule(entry -> "billing".equals(entry.source()), AUDIT)
                 .listener(AUDIT, audit)

@@ -14,4 +14,7 @@ public interface WalletEvents {
 
     @Event(Wallet.WITHDRAWN)
     DispatchResult withdrawn(@AggregateId String walletId, @Field("amount") long cents);
+
+    @Event(Wallet.FROZEN)
+    DispatchResult frozen(@AggregateId String walletId);
 }

@@ -7,6 +7,9 @@ import dev.eventfold.aggregate.CommandHandler;
 import dev.eventfold.aggregate.CommandRejectedException;
 import dev.eventfold.aggregate.CommandResult;
 import dev.eventfold.core.AggregateRef;
+import dev.eventfold.process.InMemoryDeadlines;
+import dev.eventfold.process.ProcessManager;
+import dev.eventfold.process.ProcessOutcome;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.dispatch.DispatchResult;
 import dev.eventfold.dispatch.Dispatcher;
@@ -48,6 +51,7 @@ final class WalletStory {
     /** The audit log: aggregateId per event, so that only the story's wallet is counted on a shared table. */
     private final List<String> audit = new CopyOnWriteArrayList<>();
     private final List<String> surprises = new ArrayList<>();
+    private final InMemoryDeadlines deadlines = new InMemoryDeadlines();
 
     /** One event the projection received, and what it did with it. */
     record Delivery(String aggregateId, long version, boolean replay, ProjectionResult.Outcome outcome, long checkpoint) {
@@ -76,13 +80,16 @@ final class WalletStory {
             deliveries.add(new Delivery(e.aggregateId(), e.version(), e.meta().isReplay(), r.outcome(), r.checkpoint()));
         };
         EventHandler toAudit = e -> audit.add(e.aggregateId());
+        // The transfer process: its own stream per transfer, fed by a standard queue (duplicates included).
+        ProcessManager<Transfers.Transfer> transfers = Transfers.processManager(store, deadlines);
         try (EventListener projection = EventListener.builder().on(Wallet.FUNDED, project).on(Wallet.WITHDRAWN, project)
-                .concurrency(1).build();
+                .on(Wallet.DEPOSITED, project).on(Wallet.REFUNDED, project).concurrency(1).build();
              EventListener auditLog = EventListener.builder().on(Wallet.FUNDED, toAudit).on(Wallet.WITHDRAWN, toAudit)
-                     .concurrency(1).build()) {
-            runtime.start(projection, auditLog);
+                     .on(Wallet.REFUNDED, toAudit).concurrency(1).build();
+             EventListener processes = EventListener.builder().process(transfers).concurrency(1).build()) {
+            runtime.start(projection, auditLog, processes);
             out.println();
-            tell(walletId, ref, store, projector);
+            tell(walletId, ref, store, projector, transfers);
         }
         if (surprises.isEmpty()) {
             return 0;
@@ -92,7 +99,8 @@ final class WalletStory {
         return 1;
     }
 
-    private void tell(String walletId, AggregateRef ref, EventStore store, Projector projector) {
+    private void tell(String walletId, AggregateRef ref, EventStore store, Projector projector,
+                      ProcessManager<Transfers.Transfer> transfers) {
         // 1. Typed dispatchers.
         List<DispatchResult> dispatched = new ArrayList<>();
         try (Dispatcher dispatcher = Dispatcher.of(store)) {
@@ -174,9 +182,12 @@ final class WalletStory {
         expect(replay.exitCode() == 0 && replay.published() == 1, "the replay should publish one event");
         expect(replayed.outcome() == ProjectionResult.Outcome.ALREADY_APPLIED, "the projection should skip the replay");
 
-        // 6. Integrity.
+        // 6. Transfers: a process manager across wallets.
+        transfer(walletId, ref, store, projector, transfers, wallets);
+
+        // 7. Integrity.
         IntegrityReport report = runtime.verify(ref);
-        step(6, "verify: " + report.summary() + ".");
+        step(7, "verify: " + report.summary() + ".");
         expect(report.isClean(), "verify should find no defects");
 
         long folded = wallets.load(ref).state().balance();
@@ -185,8 +196,95 @@ final class WalletStory {
                 + " (folded from its events); the projection says " + money(balance(walletId)) + " at checkpoint v"
                 + projector.checkpoint(ref) + "; the audit log has " + audited(walletId) + " events.");
         runtime.requestSummary().forEach(out::println);
-        expect(folded == balance(walletId) && folded == 6000, "state and projection should both be 60.00");
-        expect(audited(walletId) == 4, "the audit log should hold the story's 4 events, once each");
+        expect(folded == balance(walletId) && folded == 3500, "state and projection should both be 35.00");
+        expect(audited(walletId) == 7, "the audit log should hold the wallet's 7 events, once each");
+    }
+
+    /** Step 6: one transfer completes, one to a frozen wallet is compensated; a redelivery repeats nothing. */
+    private void transfer(String walletId, AggregateRef ref, EventStore store, Projector projector,
+                          ProcessManager<Transfers.Transfer> transfers, AggregateRepository<Wallet> wallets) {
+        String to = walletId + "-b";
+        String frozen = walletId + "-c";
+        String completing = "tr-" + walletId.substring(4) + "-1";
+        String refunded = "tr-" + walletId.substring(4) + "-2";
+        long appendsBefore = runtime.appendsWritten();
+        try (Dispatcher dispatcher = Dispatcher.of(store)) {
+            DomainDispatchers.create(WalletEvents.class, dispatcher).frozen(frozen);
+            Transfers.Requests requests = DomainDispatchers.create(Transfers.Requests.class, dispatcher);
+            requests.requested(completing, walletId, to, 2500);
+            requests.requested(refunded, walletId, frozen, 1000);
+        }
+        runtime.settle("both transfers ended and the projection caught up", () -> transferEnded(store, completing)
+                && transferEnded(store, refunded) && projector.checkpoint(ref) >= 7 && audited(walletId) >= 7);
+        step(6, "A process manager (\"" + Transfers.NAME + "\") moves money between wallets, fed by the queue "
+                + runtime.processQueue() + ":");
+        for (String id : List.of(completing, refunded)) {
+            List<EventRecord> steps = store.readEvents(EventQuery.of(Transfers.TYPE.ref(id))).toList();
+            Transfers.Transfer t = Transfers.TYPE.initialState();
+            for (EventRecord e : steps) {
+                t = Transfers.TYPE.evolver().evolve(t, e);
+            }
+            detail(String.format("%s %s from %s to %s: %s", id, money(t.cents()), t.from(), t.to(),
+                    steps.stream().map(e -> e.eventType().substring("Transfer.".length()))
+                            .collect(java.util.stream.Collectors.joining(" > ")))
+                    + (t.reason() != null ? " (" + t.reason() + ")" : ""));
+        }
+        Transfers.Transfer done = state(store, completing);
+        Transfers.Transfer back = state(store, refunded);
+        expect(done.status() == Transfers.Status.COMPLETED, completing + " should complete");
+        expect(back.status() == Transfers.Status.COMPENSATED && "frozen".equals(back.reason()),
+                refunded + " should be refunded because " + frozen + " is frozen");
+        long moved = runtime.appendsWritten() - appendsBefore;
+        detail("Each step and each wallet command once: " + moved + " appends; " + walletId + " "
+                + money(wallets.load(ref).state().balance()) + ", " + to + " "
+                + money(wallets.load(Wallet.TYPE.ref(to)).state().balance()) + ", " + frozen + " "
+                + money(wallets.load(Wallet.TYPE.ref(frozen)).state().balance()) + ".");
+        expect(moved == 14, "the transfers should take 14 appends (1 freeze, 2 requests, 7 steps, 4 wallet commands)");
+        expect(wallets.load(Wallet.TYPE.ref(to)).state().balance() == 2500, to + " should hold 25.00");
+
+        EventRecord request = store.readEvents(EventQuery.of(Transfers.TYPE.ref(completing))).findFirst().orElseThrow();
+        long before = runtime.appendsWritten();
+        ProcessOutcome again = transfers.handle(request);
+        detail("The request of " + completing + " delivered again: " + again.status() + ", commands "
+                + again.commands().stream().map(c -> c.result().toString()).toList() + ", "
+                + (runtime.appendsWritten() - before) + " appends.");
+        expect(again.status() == ProcessOutcome.Status.ALREADY_STEPPED && runtime.appendsWritten() == before,
+                "a redelivered request should write nothing");
+        detail("What caused what: " + chain(store, request));
+        List<ProcessOutcome> late = deadlines.due(java.time.Instant.now().plus(Transfers.EXPIRY).plusSeconds(1))
+                .stream().map(transfers::deadline).toList();
+        detail("Their expiry deadlines fired late: " + late.stream().map(o -> o.status().toString()).distinct().toList()
+                + " (the transfers had ended).");
+        expect(late.size() == 2 && late.stream().allMatch(o -> o.status() == ProcessOutcome.Status.IGNORED),
+                "both deadlines should fire and find their transfers ended");
+    }
+
+    private static Transfers.Transfer state(EventStore store, String transferId) {
+        Transfers.Transfer t = Transfers.TYPE.initialState();
+        for (EventRecord e : store.readEvents(EventQuery.of(Transfers.TYPE.ref(transferId))).toList()) {
+            t = Transfers.TYPE.evolver().evolve(t, e);
+        }
+        return t;
+    }
+
+    private static boolean transferEnded(EventStore store, String transferId) {
+        return state(store, transferId).ended();
+    }
+
+    /** The chain of events caused by {@code first}, across the transfer and the wallets, by causationId. */
+    private static String chain(EventStore store, EventRecord first) {
+        Transfers.Transfer t = state(store, first.aggregateId());
+        List<EventRecord> all = new ArrayList<>(store.readEvents(EventQuery.of(first.aggregate())).toList());
+        all.addAll(store.readEvents(EventQuery.of(Wallet.TYPE.ref(t.from()))).toList());
+        all.addAll(store.readEvents(EventQuery.of(Wallet.TYPE.ref(t.to()))).toList());
+        List<String> links = new ArrayList<>();
+        EventRecord at = first;
+        while (at != null) {
+            links.add(at.eventType());
+            String cause = at.eventId();
+            at = all.stream().filter(e -> cause.equals(e.causationId())).findFirst().orElse(null);
+        }
+        return String.join(" > ", links) + ".";
     }
 
     /** Events of the wallet the audit log received. */
