@@ -43,6 +43,10 @@ import java.util.random.RandomGenerator;
  *   <li><b>Never twice.</b> A throttled, failed or unanswered append is retried as the very same
  *       request (same expected version, event ids and idempotency key); the store recognises one
  *       that had landed and writes nothing. Bad input is never retried and never sent.</li>
+ *   <li><b>Once per delivery.</b> While a listener handler or a reaction handles an incoming event
+ *       (on the calling thread), a dispatch without an event id or idempotency key of its own gets
+ *       both derived from that handling (ADR 0007): a redelivered event makes the same appends,
+ *       recognised as already appended.</li>
  * </ul>
  *
  * <pre>{@code

@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  *       transitively when the listener is built. Types with no handler are acknowledged.</li>
  *   <li>While a handler runs, {@link EventContext#current()} is the event's context
  *       ({@code causationId} = its eventId); it is cleared after.</li>
+ *   <li>While a handler runs, its dispatches without ids of their own derive them from the delivery
+ *       ({@link Builder#derivedDispatchIds}): a redelivered event dispatches nothing twice.</li>
+ *   <li>Reactions ({@link Builder#react}) and process managers ({@link Builder#process}) as routes,
+ *       their outcomes as the records' statuses.</li>
  *   <li>An optional {@link Builder#upcast transform} (upcasters) runs on every event before routing.</li>
  *   <li>Staleness per {@link StalenessPolicy}, a default and per event type.</li>
  *   <li>Anything a handler throws, an {@code Error} included, fails its record only; an
@@ -317,7 +321,7 @@ public final class EventListener implements AutoCloseable {
     /**
      * Configures an {@link EventListener}; {@link #build()} resolves aliases and rejects cycles and
      * aliases to nothing. Defaults: no staleness limit, concurrency 10, the system UTC clock,
-     * debug off, no upcast, the listener's own daemon threads.
+     * debug off, no upcast, the listener's own daemon threads, derived dispatch ids on.
      */
     public static final class Builder {
         private final Map<String, Route> handlers = new LinkedHashMap<>();

@@ -17,6 +17,8 @@ import dev.eventfold.core.NewEvent;
 import dev.eventfold.internal.Checks;
 import dev.eventfold.internal.DerivedIds;
 import dev.eventfold.internal.retry.RetryLoop;
+import dev.eventfold.projection.CheckpointStore;
+import dev.eventfold.projection.internal.InOrder;
 import dev.eventfold.internal.retry.RetryLoop.Step;
 import dev.eventfold.spi.PreparedAppend;
 import dev.eventfold.spi.wire.Keys;
@@ -98,6 +100,7 @@ public final class ProcessManager<S> {
     private final Clock clock;
     private final RetryLoop conflicts;
     private final RetryLoop appendRetries;
+    private final CheckpointStore checkpoints; // null: as delivered
 
     private ProcessManager(Builder<S> b) {
         this.name = b.name;
@@ -111,6 +114,7 @@ public final class ProcessManager<S> {
         this.clock = b.clock;
         this.conflicts = RetryLoop.withoutPause(b.maxAttempts);
         this.appendRetries = RetryLoop.withoutPause(b.maxAppendRetries + 1);
+        this.checkpoints = b.checkpoints;
     }
 
     public static <S> Builder<S> builder(String name, AggregateType<S> type, EventStore store) {
@@ -139,9 +143,42 @@ public final class ProcessManager<S> {
         return "pc-" + DerivedIds.eventId(type.ref(processId), seed(input) + "\ncommand", ordinal).substring(4);
     }
 
-    /** Handles an event of a subscribed type; others, and events that name no process, are {@code IGNORED}. */
+    /**
+     * Handles an event of a subscribed type; others, and events that name no process, are
+     * {@code IGNORED}. {@link Builder#inOrder In order}, the events of the incoming event's aggregate
+     * before it are handled first, and one the checkpoint passed is {@code ALREADY_STEPPED}.
+     */
     public ProcessOutcome handle(EventRecord incoming) {
         Checks.notNull(incoming, "incoming");
+        if (checkpoints == null) {
+            return handleNow(incoming);
+        }
+        InOrder.Result<ProcessOutcome> r = new InOrder<>("process:" + name, store, checkpoints,
+                e -> inputs.containsKey(e.eventType()), this::handleNow, ProcessOutcome::isFailure).run(incoming);
+        ProcessInput input = new ProcessInput.Incoming(incoming);
+        if (r instanceof InOrder.Handled<ProcessOutcome> h) {
+            return h.outcome();
+        }
+        if (r instanceof InOrder.Passed) {
+            return outcome(null, input, ProcessOutcome.Status.ALREADY_STEPPED, List.of(), List.of(), List.of(), null);
+        }
+        if (r instanceof InOrder.Stopped<ProcessOutcome> s) {
+            if (s.at().eventId().equals(incoming.eventId())) {
+                return s.outcome();
+            }
+            ProcessOutcome.Failure f = s.outcome().failure().orElseThrow();
+            return failed(s.outcome().processId(), input, List.of(), List.of(), List.of(), f.reason(),
+                    "an earlier event of " + incoming.aggregate() + " (v" + s.at().version() + "): " + f.detail());
+        }
+        if (r instanceof InOrder.NotInOrder<ProcessOutcome> n) {
+            LOG.warn("process {}: {} not in order: {}", name, incoming, n.detail());
+            return failed(null, input, List.of(), List.of(), List.of(), ProcessOutcome.Reason.NOT_IN_ORDER, n.detail());
+        }
+        EventStoreException e = ((InOrder.StoreFailed<ProcessOutcome>) r).error();
+        return failed(null, input, List.of(), List.of(), List.of(), ProcessOutcome.Reason.STORE_FAILED, e.getMessage());
+    }
+
+    private ProcessOutcome handleNow(EventRecord incoming) {
         ProcessInput input = new ProcessInput.Incoming(incoming);
         Function<EventRecord, String> processOf = inputs.get(incoming.eventType());
         if (processOf == null) {
@@ -451,6 +488,7 @@ public final class ProcessManager<S> {
         private Clock clock = Clock.systemUTC();
         private int maxAttempts = 10;
         private int maxAppendRetries = 2;
+        private CheckpointStore checkpoints;
 
         private Builder(String name, AggregateType<S> type, EventStore store) {
             this.name = Keys.requireNonBlank("name", name);
@@ -514,6 +552,19 @@ public final class ProcessManager<S> {
         /** Resends of one append after a retryable store failure (throttling, a lost response). */
         public Builder<S> maxAppendRetries(int v) {
             this.maxAppendRetries = v;
+            return this;
+        }
+
+        /**
+         * Each aggregate's events reach the process manager in version order, once: the projection
+         * mechanism, as {@code Reactor.Builder#inOrder} uses it, with a checkpoint per aggregate named
+         * {@code process:<name>} in {@code checkpoints}. An event past the next version first makes
+         * the missing ones (read from the store) be handled; one at or below the checkpoint is
+         * {@code ALREADY_STEPPED} without a read of the process. For flows that must see a source
+         * aggregate's events in order; costs a checkpoint read and write per event.
+         */
+        public Builder<S> inOrder(CheckpointStore v) {
+            this.checkpoints = Checks.notNull(v, "checkpoints");
             return this;
         }
 

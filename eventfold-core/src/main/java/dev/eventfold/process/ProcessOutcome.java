@@ -47,7 +47,12 @@ public record ProcessOutcome(String process, String processId, String inputId, S
         /** The deadline scheduler failed; the step is recorded and resumed on redelivery. */
         DEADLINE_FAILED,
         /** The step of a rejected command failed (see its outcome among the follow-ups). */
-        FOLLOW_UP_FAILED
+        FOLLOW_UP_FAILED,
+        /**
+         * In order ({@code Builder#inOrder}): an earlier event of the incoming event's aggregate is
+         * not in the store yet, or other workers kept moving its checkpoint. Deliver it again.
+         */
+        NOT_IN_ORDER
     }
 
     public record Failure(Reason reason, String detail) {

@@ -10,11 +10,9 @@ import dev.eventfold.dispatch.DispatchResult;
 import dev.eventfold.dispatch.Dispatcher;
 import dev.eventfold.dispatch.EventSpec;
 import dev.eventfold.internal.Checks;
-import dev.eventfold.projection.CheckpointConflictException;
 import dev.eventfold.projection.CheckpointStore;
-import dev.eventfold.projection.ProjectionGapException;
-import dev.eventfold.projection.ProjectionResult;
 import dev.eventfold.projection.Projector;
+import dev.eventfold.projection.internal.InOrder;
 import dev.eventfold.internal.DispatchScope;
 import dev.eventfold.context.EventContext;
 import dev.eventfold.core.EventStoreException;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs {@link Reaction}s with a dispatcher so that an event's reactions happen once, however often
  * it is delivered: outgoing event ids and idempotency keys are derived from the reaction's name, the
- * incoming event's id and the outgoing event's position, so a second delivery (an SQS redelivery, a
+ * incoming event's id, the target, the event type and how many such events came before, so a second delivery (an SQS redelivery, a
  * retried Lambda invocation, a replay) makes the very same appends, which the store recognises as
  * already appended and does not write again (the idempotency record of a caller's key, ADR 0001).
  * Causation is the incoming event, correlation follows it (its correlation id, else its own id),
@@ -157,61 +155,35 @@ public final class Reactor {
     }
 
     /**
-     * The projection mechanism, with the reaction as an idempotent handler: skip what the checkpoint
-     * passed, react first to the missing events read from the store, then to this one, then move the
-     * checkpoint. A crash between a reaction and its checkpoint repeats the reaction, which its
-     * derived ids make harmless.
+     * The projection mechanism ({@link InOrder}), with the reaction as its idempotent handler: skip
+     * what the checkpoint passed, react first to the missing events read from the store, then to this
+     * one, moving the checkpoint after each.
      */
     private ReactionOutcome reactInOrder(Reaction reaction, EventRecord incoming) {
-        ReactionOutcome[] delivered = new ReactionOutcome[1];
-        Projector inOrder = Projector.builder("reaction:" + reaction.name(), dispatcher.store())
-                .handler(checkpoints, event -> {
-                    if (!event.eventType().equals(reaction.eventType())) {
-                        return; // another type of the aggregate, read to fill a gap: passed over
-                    }
-                    ReactionOutcome o = react(reaction, event);
-                    if (o.isFailure()) {
-                        throw new Stopped(o);
-                    }
-                    if (event.eventId().equals(incoming.eventId())) {
-                        delivered[0] = o;
-                    }
-                })
-                .build();
-        try {
-            ProjectionResult r = inOrder.handle(incoming);
-            if (r.outcome() == ProjectionResult.Outcome.ALREADY_APPLIED || delivered[0] == null) {
-                LOG.debug("reaction {} to {}: checkpoint {} passed it", reaction.name(), incoming, r.checkpoint());
-                return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.ALREADY_REACTED,
-                        List.of(), Optional.empty());
-            }
-            return delivered[0];
-        } catch (Stopped s) {
+        InOrder.Result<ReactionOutcome> r = new InOrder<>("reaction:" + reaction.name(), dispatcher.store(), checkpoints,
+                event -> event.eventType().equals(reaction.eventType()), event -> react(reaction, event),
+                ReactionOutcome::isFailure).run(incoming);
+        if (r instanceof InOrder.Handled<ReactionOutcome> h) {
+            return h.outcome();
+        }
+        if (r instanceof InOrder.Passed<ReactionOutcome> p) {
+            LOG.debug("reaction {} to {}: checkpoint {} passed it", reaction.name(), incoming, p.checkpoint());
+            return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.ALREADY_REACTED,
+                    List.of(), Optional.empty());
+        }
+        if (r instanceof InOrder.Stopped<ReactionOutcome> s) {
             // A failure of the delivered event's reaction or of an earlier one: the record's either way.
-            ReactionOutcome o = s.outcome;
+            ReactionOutcome o = s.outcome();
             return new ReactionOutcome(reaction.name(), incoming.eventId(), o.status(),
-                    o.incomingEventId().equals(incoming.eventId()) ? o.dispatched() : List.of(), o.failure());
-        } catch (ProjectionGapException | CheckpointConflictException e) {
-            LOG.warn("reaction {} to {} not in order: {}", reaction.name(), incoming, e.getMessage());
-            return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.FAILED, List.of(),
-                    Optional.of(new ReactionOutcome.Failure(ReactionOutcome.Reason.NOT_IN_ORDER, e.getMessage())));
-        } catch (EventStoreException e) {
-            LOG.warn("reaction {} to {}: the store failed: {}", reaction.name(), incoming, e.toString());
-            return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.FAILED, List.of(),
-                    Optional.of(new ReactionOutcome.Failure(ReactionOutcome.Reason.DISPATCH_FAILED,
-                            e.getClass().getName() + ": " + e.getMessage())));
+                    s.at().eventId().equals(incoming.eventId()) ? o.dispatched() : List.of(), o.failure());
         }
-    }
-
-    /** Stops an in-order run at a failed reaction, carrying its outcome out of the projector. */
-    private static final class Stopped extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient ReactionOutcome outcome;
-
-        Stopped(ReactionOutcome outcome) {
-            super(outcome.reaction(), null, false, false);
-            this.outcome = outcome;
-        }
+        String detail = r instanceof InOrder.NotInOrder<ReactionOutcome> n ? n.detail()
+                : ((InOrder.StoreFailed<ReactionOutcome>) r).error().toString();
+        ReactionOutcome.Reason reason = r instanceof InOrder.NotInOrder ? ReactionOutcome.Reason.NOT_IN_ORDER
+                : ReactionOutcome.Reason.DISPATCH_FAILED;
+        LOG.warn("reaction {} to {}: {}", reaction.name(), incoming, detail);
+        return new ReactionOutcome(reaction.name(), incoming.eventId(), ReactionOutcome.Status.FAILED, List.of(),
+                Optional.of(new ReactionOutcome.Failure(reason, detail)));
     }
 
     private static EventSpec outgoing(DispatchScope scope, EventMetadata followed, EventSpec spec, int ordinal) {

@@ -308,4 +308,31 @@ class ProcessManagerTest {
         assertThatThrownBy(() -> ProcessManager.builder("a\nb", TRANSFER, store))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("line break");
     }
+
+    @Test
+    void in_order_a_wallet_event_past_a_gap_makes_the_earlier_ones_step_first() {
+        ProcessManager<Transfers.Transfer> inOrder = Transfers.builder(store, deadlines)
+                .inOrder(new dev.eventfold.projection.InMemoryCheckpointStore()).build();
+        Transfers.fund(dispatcher, "A", 100);
+        inOrder.handle(Transfers.request(dispatcher, "t1", "A", "B", 10));
+        inOrder.handle(Transfers.request(dispatcher, "t2", "A", "B", 20));
+        List<EventRecord> a = events(WALLET.ref("A")); // v1 funded, v2 t1 withdrawn, v3 t2 withdrawn
+
+        ProcessOutcome late = inOrder.handle(a.get(2));
+        ProcessOutcome early = inOrder.handle(a.get(1));
+
+        assertThat(late.status()).isEqualTo(Status.STEPPED);
+        assertThat(late.processId()).isEqualTo("t2");
+        assertThat(types(TRANSFER.ref("t1"))).containsExactly("Transfer.Requested", "Transfer.Debiting",
+                "Transfer.Crediting");
+        assertThat(types(TRANSFER.ref("t2"))).containsExactly("Transfer.Requested", "Transfer.Debiting",
+                "Transfer.Crediting");
+        assertThat(early.status()).isEqualTo(Status.ALREADY_STEPPED);
+        assertThat(types(WALLET.ref("B"))).containsExactly("Wallet.Deposited", "Wallet.Deposited");
+
+        EventRecord fromNowhere = EventRecord.builder().aggregate("wallet", "A").version(9).eventId("evt-9")
+                .eventType("Wallet.Withdrawn").occurredAt("2026-12-01T10:00:00.000Z")
+                .payload(dev.eventfold.core.json.EventJson.mapper().createObjectNode().put("transferId", "t1")).build();
+        assertThat(inOrder.handle(fromNowhere).failure().orElseThrow().reason()).isEqualTo(Reason.NOT_IN_ORDER);
+    }
 }

@@ -127,6 +127,10 @@ final class Transfers {
 
     /** The process manager over {@code store}, with its command handlers. */
     static ProcessManager<Transfer> manager(EventStore store, DeadlineScheduler deadlines) {
+        return builder(store, deadlines).build();
+    }
+
+    static ProcessManager.Builder<Transfer> builder(EventStore store, DeadlineScheduler deadlines) {
         AggregateRepository<Wallet> wallets = AggregateRepository.builder(store, WALLET).build();
         return ProcessManager.builder("transfers", TRANSFER, store)
                 .on("Transfer.Requested", EventRecord::aggregateId)
@@ -138,8 +142,7 @@ final class Transfers {
                 .command(Deposit.class, CommandHandler.builder(wallets, Transfers::deposit).source("wallets").build())
                 .command(Refund.class, CommandHandler.builder(wallets, Transfers::refund).source("wallets").build())
                 .deadlines(deadlines)
-                .source("transfers")
-                .build();
+                .source("transfers");
     }
 
     static String transferId(EventRecord e) {
