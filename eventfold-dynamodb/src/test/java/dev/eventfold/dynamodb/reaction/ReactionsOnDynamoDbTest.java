@@ -109,8 +109,8 @@ class ReactionsOnDynamoDbTest {
         assertThat(out.failedMessageIds()).isEmpty();
         assertThat(out.results()).extracting(RecordResult::status)
                 .containsOnly(Status.REACTED, Status.ALREADY_REACTED).contains(Status.REACTED);
-        assertThat(eventIds(stock)).containsExactly(Reactor.eventId("reserve-stock", "evt-placed-1", stock, 0));
-        assertThat(eventIds(audit)).containsExactly(Reactor.eventId("reserve-stock", "evt-placed-1", audit, 1));
+        assertThat(eventIds(stock)).containsExactly(Reactor.eventId("reserve-stock", "evt-placed-1", stock, "Stock.Reserved", 0));
+        assertThat(eventIds(audit)).containsExactly(Reactor.eventId("reserve-stock", "evt-placed-1", audit, "Audit.OrderSeen", 0));
         Map<String, AttributeValue> head = items(stock).stream().filter(i -> i.get("sk").s().equals(Keys.HEAD_SK))
                 .findFirst().orElseThrow();
         assertThat(head.get("currentVersion").n()).isEqualTo("1");
@@ -131,7 +131,7 @@ class ReactionsOnDynamoDbTest {
         assertThat(faults.injected()).isEqualTo(1);
         assertThat(first.results()).extracting(RecordResult::status).containsExactly(Status.REACTED);
         assertThat(again.results()).extracting(RecordResult::status).containsExactly(Status.ALREADY_REACTED);
-        String reserved = Reactor.eventId("reserve-stock", "evt-placed-2", stock, 0);
+        String reserved = Reactor.eventId("reserve-stock", "evt-placed-2", stock, "Stock.Reserved", 0);
         assertThat(eventIds(stock)).hasSize(2).first().isEqualTo(reserved);
         // The reaction's key is the caller's, so the append wrote its idempotency record (ADR 0001).
         assertThat(items(stock)).filteredOn(i -> i.get("sk").s().startsWith("IDEM#"))
