@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * argument), reported before any request. Errors are one line on stderr; {@code --verbose} adds
  * the stack trace.
  */
-@Command(name = "eventfold", mixinStandardHelpOptions = true, version = "eventfold 0.1.0",
+@Command(name = "eventfold", mixinStandardHelpOptions = true, version = "eventfold 0.2.0-SNAPSHOT",
         description = "Event sourcing on DynamoDB, SQS and EventBridge, wire-compatible with @auriclabs/events.",
         subcommands = {DemoCommand.class, CreateTableCommand.class, HeadCommand.class, EventsCommand.class,
                 AppendCommand.class, ReplayCommand.class, VerifyCommand.class, TailCommand.class})
