@@ -9,4 +9,14 @@ cd "$root"
 . "$root/scripts/venv.sh"
 ensure_venv "$root"
 
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp install "$@"
+
+# The example service, built as a user builds it: against the library the line above installed
+# into ~/.m2, through the BOM; -Pe2e adds its end-to-end test on moto and the SAM checks (sam
+# validate --lint, sam build) with the venv's SAM CLI. Skipped when arguments narrowed the build
+# above (-pl ...): the library in ~/.m2 may then be partial.
+if [ "$#" -eq 0 ]; then
+  EVENTFOLD_SAM="$root/.venv/bin/sam" mvn -B -ntp -f examples/wallet-service/pom.xml verify -Pe2e
+else
+  echo "examples/wallet-service not built (arguments given); ./scripts/test.sh without arguments builds it" >&2
+fi
