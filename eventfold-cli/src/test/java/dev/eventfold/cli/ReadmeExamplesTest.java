@@ -109,6 +109,11 @@ class ReadmeExamplesTest {
         void clear() {
             byWallet.clear();
         }
+
+        /** The README's wiring from the environment; here the test's one read model. */
+        static Balances fromEnvironment() {
+            return balances;
+        }
     }
 
     static final Balances balances = new Balances();
@@ -325,7 +330,11 @@ class ReadmeExamplesTest {
     // ---- "On Lambda: listener and stream fan-out" ---------------------------------------------
 
     public static final class WalletProjector extends SqsListenerHandler {
-        public WalletProjector() {
+        public WalletProjector() {                         // what Lambda calls: wired from the environment
+            this(Balances.fromEnvironment());
+        }
+
+        public WalletProjector(Balances balances) {        // what tests call: any Balances
             super(EventListener.builder()
                     .on("Wallet.Funded", Funded.class, (funded, event) -> balances.add(event.aggregateId(), funded.amount()))
                     .alias("Wallet.Credited", "Wallet.Funded")              // resolved when built; cycles refused
@@ -366,10 +375,13 @@ class ReadmeExamplesTest {
                     bad));
 
             SQSBatchResponse response = new WalletProjector().handleRequest(batch, null);
+            Balances injected = new Balances();
+            new WalletProjector(injected).handleRequest(batch, null);
 
             assertThat(response.getBatchItemFailures())
                     .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier).containsExactly("m-bad");
             assertThat(balances.of("wal_123")).isEqualByComparingTo("52.50");
+            assertThat(injected.of("wal_123")).isEqualByComparingTo("52.50");
         }
 
         @Test

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * a stream with {@code NEW_AND_OLD_IMAGES}, the {@code tenantIndex} GSI (hash {@code tenantId},
  * range {@code pk}, projection ALL), on-demand billing, and TTL on {@code expiresAt} (only
  * idempotency records carry it). For development, tests and the CLI;
- * production tables belong in infrastructure code (see {@code examples/template.yaml}).
+ * production tables belong in infrastructure code (see {@code examples/wallet-service/template.yaml}).
  *
  * <pre>{@code
  * EventTable.create(dynamoDb, "events");
