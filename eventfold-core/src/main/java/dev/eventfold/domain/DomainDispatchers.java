@@ -292,7 +292,11 @@ public final class DomainDispatchers {
             if (spec.idempotencyKey() != null && spec.eventId() == null) {
                 // The caller's key names this event: a retry with the same key is the same event, which
                 // the store recognises as already appended (as commands derive theirs from the command id).
-                return spec.withEventId(DerivedIds.eventId(spec.aggregate(), spec.idempotencyKey(), 0));
+                // The event type is part of it: the key reused for another kind of event (a withdrawal
+                // under a deposit's request id) is another event id, which the store refuses under a
+                // key it has seen, instead of answering with the deposit as "already appended".
+                return spec.withEventId(DerivedIds.eventId(spec.aggregate(),
+                        spec.idempotencyKey() + "\n" + spec.eventType(), 0));
             }
             return spec;
         }

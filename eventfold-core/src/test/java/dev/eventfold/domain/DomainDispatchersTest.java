@@ -43,6 +43,9 @@ class DomainDispatchersTest {
         @Event(value = "Account.Opened", creates = true)
         DispatchResult openedAs(@AggregateId String accountId, @Field("owner") String owner,
                                 @Option("idempotencyKey") String requestId);
+
+        @Event("Account.Closed")
+        DispatchResult closedAs(@AggregateId String accountId, @Option("idempotencyKey") String requestId);
     }
 
     @Nested
@@ -69,6 +72,17 @@ class DomainDispatchersTest {
             assertThat(again.alreadyAppended()).isTrue();
             assertThat(again.eventId()).isEqualTo(first.eventId());
             assertThat(events(AggregateRef.of("account", "acc_2"))).hasSize(1);
+        }
+
+        @Test
+        void a_request_id_reused_for_another_event_type_is_refused_not_answered_as_a_repeat() {
+            accounts.openedAs("acc_3", "user-1", "req-9");
+
+            assertThatThrownBy(() -> accounts.closedAs("acc_3", "req-9"))
+                    .isInstanceOfSatisfying(InvalidInputException.class,
+                            e -> assertThat(e.field()).isEqualTo("idempotencyKey"));
+            assertThat(events(AggregateRef.of("account", "acc_3"))).extracting(EventRecord::eventType)
+                    .containsExactly("Account.Opened");
         }
     }
 
