@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A {@link ReplaySink} that republishes through a {@link StreamFanOut}, so a replay gets what the
  * stream fan-out already does: batches split by count and by size, FIFO group and deduplication
  * ids, safe entry ids, retries of failed entries, the bus as well as queues. Each event becomes an
- * {@code INSERT} whose image is {@link EventJson#toMessageJson} (the item plus {@code meta}), and
+ * {@code INSERT} whose image is {@link EventItems#toMessageJson} (the item plus {@code meta}), and
  * the fan-out sends that image as the body, so {@code meta.replay = true} travels.
  *
  * <pre>{@code

@@ -1,8 +1,12 @@
 package dev.eventfold.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +28,7 @@ import picocli.CommandLine.Spec;
  * argument), reported before any request. Errors are one line on stderr; {@code --verbose} adds
  * the stack trace.
  */
-@Command(name = "eventfold", mixinStandardHelpOptions = true, version = "eventfold 0.2.0-SNAPSHOT",
+@Command(name = "eventfold", mixinStandardHelpOptions = true, versionProvider = EventfoldCli.Version.class,
         description = "Event sourcing on DynamoDB, SQS and EventBridge, wire-compatible with @auriclabs/events.",
         subcommands = {DemoCommand.class, CreateTableCommand.class, HeadCommand.class, EventsCommand.class,
                 AppendCommand.class, ReplayCommand.class, VerifyCommand.class, TailCommand.class})
@@ -123,5 +127,30 @@ public final class EventfoldCli implements Callable<Integer> {
             }
         }
         return false;
+    }
+
+    /**
+     * {@code --version}: the version of the build, from {@code version.properties}, which the build
+     * fills in from the pom ({@code src/main/resources-filtered}): the pom is its one source, and
+     * {@code ./scripts/release.sh} changes it there.
+     */
+    static final class Version implements CommandLine.IVersionProvider {
+        static String version() {
+            try (InputStream in = EventfoldCli.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new IllegalStateException("version.properties is missing from the class path");
+                }
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String[] getVersion() {
+            return new String[] {"eventfold " + version()};
+        }
     }
 }

@@ -15,8 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Child JVM of the cold-start benchmark: builds a handler as Lambda would, handles one event and
- * prints the milliseconds since its JVM started. Mode {@code sqs}: the listener handler; mode
- * {@code stream}: the prebuilt fan-out configured from the environment (SDK clients included).
+ * prints the milliseconds since its JVM started, when the handler was built ({@code INIT}: Lambda's
+ * init phase, class loading and the logging provider's start included) and when the event was
+ * handled ({@code COLD}: the first invocation too). Mode {@code sqs}: the listener handler; mode
+ * {@code stream}: the prebuilt fan-out configured from the environment (SDK clients included). It
+ * uses only classes the prebuilt jar holds, so it also runs on the class path of that jar alone.
  */
 public final class ColdStartMain {
     private ColdStartMain() {
@@ -31,6 +34,7 @@ public final class ColdStartMain {
             AtomicInteger handled = new AtomicInteger();
             SqsListenerHandler handler = new SqsListenerHandler(EventListener.builder()
                     .on("Wallet.Funded", e -> handled.incrementAndGet()).build());
+            System.out.println("INIT " + (System.currentTimeMillis() - start));
             SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
             m.setMessageId("m-1");
             m.setBody(body);
@@ -43,6 +47,7 @@ public final class ColdStartMain {
             }
         } else {
             EnvStreamFanOutHandler handler = new EnvStreamFanOutHandler();
+            System.out.println("INIT " + (System.currentTimeMillis() - start));
             DynamodbEvent.DynamodbStreamRecord r = new DynamodbEvent.DynamodbStreamRecord();
             r.setEventName("INSERT");
             StreamRecord change = new StreamRecord();

@@ -21,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -33,7 +35,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Benchmarks of the Lambda runtime; writes bench/results/lambda.md. Run from the repository
  * root: {@code mvn -q -o -pl eventfold-bench exec:java -Dexec.mainClass=dev.eventfold.bench.lambda.LambdaBench}
- * (or java -cp with the module's classpath). The cold-start part needs moto (.venv, as the tests).
+ * (or java -cp with the module's classpath). The cold-start part needs moto (.venv, as the tests)
+ * and the prebuilt jar, {@code eventfold-lambda/target/eventfold-lambda.jar} (./scripts/bench.sh
+ * builds it). {@code EVENTFOLD_BENCH_BASELINE_JAR=path/to/other/eventfold-lambda.jar} measures
+ * another build of that jar beside it (size and cold starts), e.g. the one before a change, named
+ * in the tables by {@code EVENTFOLD_BENCH_BASELINE_LABEL}.
  */
 public final class LambdaBench {
     private LambdaBench() {
@@ -185,12 +191,46 @@ public final class LambdaBench {
         return r.totalMemory() - r.freeMemory();
     }
 
-    // ---- cold start in a fresh JVM ----
+    // ---- cold start in a fresh JVM, and the prebuilt jar ----
+
+    static final Path PREBUILT_JAR = Path.of("eventfold-lambda", "target", "eventfold-lambda.jar");
+    static final int COLD_RUNS = 7;
+
+    /** Where the child JVM finds its classes, and what the table calls that. */
+    record ClassPath(String label, String path) {
+    }
 
     static void coldStart(StringBuilder md) throws Exception {
+        List<ClassPath> classPaths = new ArrayList<>();
+        classPaths.add(new ClassPath("bench class path (slf4j-nop: no logging)", System.getProperty("java.class.path")));
+        // ColdStartMain uses only classes the prebuilt jar holds: the jar is the whole class path but for this one class
+        String harness = Path.of(ColdStartMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String sep = System.getProperty("path.separator");
+        Map<String, Long> jarSizes = new LinkedHashMap<>();
+        if (Files.isRegularFile(PREBUILT_JAR)) {
+            classPaths.add(new ClassPath("`eventfold-lambda.jar` alone (its logging: Log4j 2, Lambda appender)",
+                    PREBUILT_JAR.toAbsolutePath() + sep + harness));
+            jarSizes.put("`target/eventfold-lambda.jar` (this build)", Files.size(PREBUILT_JAR));
+        }
+        String baseline = System.getenv("EVENTFOLD_BENCH_BASELINE_JAR");
+        if (baseline != null && !baseline.isBlank() && Files.isRegularFile(Path.of(baseline))) {
+            String name = System.getenv().getOrDefault("EVENTFOLD_BENCH_BASELINE_LABEL",
+                    "baseline `" + Path.of(baseline).getFileName() + "`");
+            classPaths.add(new ClassPath(name + ", alone", Path.of(baseline).toAbsolutePath() + sep + harness));
+            jarSizes.put(name, Files.size(Path.of(baseline)));
+        }
+
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         md.append("## Cold start (fresh JVM to first handled record, handler and SDK clients included)\n\n")
-                .append("| handler | JVM start to handled (ms, median of 3) | process wall time (ms) |\n|---|---|---|\n");
-        md.append(cold("SQS listener (`SqsListenerHandler`)", "sqs", Map.of()));
+                .append("Init: JVM start to the handler built, as Lambda's init phase (class loading, configuration, ")
+                .append("the logging provider's start). First record: JVM start to the first invocation done (the ")
+                .append("fan-out also builds its SDK clients and sends). Medians of ").append(COLD_RUNS).append(" fresh JVMs per row, ")
+                .append("the class paths taking turns (a busy machine slows them alike); load average when they started: ")
+                .append(String.format(Locale.ROOT, "%.1f", load)).append(" on ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores.\n\n")
+                .append("| handler | class path | init (ms) | first record handled (ms) | process wall time (ms) |\n")
+                .append("|---|---|---|---|---|\n");
+        md.append(cold("SQS listener (`SqsListenerHandler`)", "sqs", classPaths, Map.of()));
         try (MotoServer moto = MotoServer.start()) {
             SqsClient sqs = SqsClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
@@ -200,39 +240,82 @@ public final class LambdaBench {
             Map<String, String> env = Map.of("AWS_ENDPOINT_URL", moto.endpoint().toString(), "AWS_REGION", "us-east-1",
                     "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
                     "QUEUE_URL_LIST", "[\"" + fifo + "\",\"" + plain + "\"]");
-            md.append(cold("prebuilt stream fan-out (`EnvStreamFanOutHandler`), 2 queues on moto", "stream", env));
+            md.append(cold("prebuilt stream fan-out (`EnvStreamFanOutHandler`), 2 queues on moto", "stream", classPaths, env));
         } catch (RuntimeException e) {
-            md.append("| prebuilt stream fan-out | not measured: ").append(e.getMessage()).append(" | |\n");
+            md.append("| prebuilt stream fan-out | | not measured: ").append(e.getMessage()).append(" | | |\n");
         }
         md.append("\nJVM flags of the child: `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC` as Lambda's Java runtime ")
-                .append("recommends for short functions; no SnapStart (it would restore a primed snapshot instead).\n");
+                .append("recommends for short functions; no SnapStart (it would restore a primed snapshot instead).\n\n");
+
+        md.append("## The prebuilt fan-out jar\n\n")
+                .append("What `EnvStreamFanOutHandler` is deployed from: the SDK's SQS and EventBridge clients on the ")
+                .append("URL-connection HTTP client and the logging provider (ADR 0009); no Netty or Apache HTTP client, ")
+                .append("no joda-time, no SDK DynamoDB client (the fan-out reads its records from the Lambda event). ")
+                .append("`PrebuiltJarIT` fails the build above 14,000,000 bytes.\n\n")
+                .append("| jar | bytes | MiB |\n|---|---|---|\n");
+        jarSizes.forEach((label, bytes) -> md.append("| ").append(label).append(" | ")
+                .append(String.format(Locale.ROOT, "%,d", bytes)).append(" | ")
+                .append(String.format(Locale.ROOT, "%.1f", bytes / (1024.0 * 1024.0))).append(" |\n"));
+        if (baseline == null || baseline.isBlank()) {
+            md.append("| before the unused HTTP clients and joda-time were left out (2026-12-02, no logging provider) | 20,816,581 | 19.9 |\n");
+        }
     }
 
-    private static String cold(String label, String mode, Map<String, String> env) throws Exception {
-        long[] inJvm = new long[3];
-        long[] wall = new long[3];
-        for (int i = 0; i < 3; i++) {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    ColdStartMain.class.getName(), mode).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            long t = System.nanoTime();
-            Process p = pb.start();
-            String line;
-            long reported = -1;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith("COLD ")) {
-                        reported = Long.parseLong(line.substring(5).trim());
-                    }
+    /** One row per class path; the runs of the class paths alternate. */
+    private static String cold(String label, String mode, List<ClassPath> classPaths, Map<String, String> env)
+            throws Exception {
+        int n = classPaths.size();
+        long[][] init = new long[n][COLD_RUNS];
+        long[][] inJvm = new long[n][COLD_RUNS];
+        long[][] wall = new long[n][COLD_RUNS];
+        for (int i = 0; i < COLD_RUNS; i++) {
+            for (int c = 0; c < n; c++) {
+                long[] run = coldRun(label, mode, classPaths.get(c), env);
+                init[c][i] = run[0];
+                inJvm[c][i] = run[1];
+                wall[c][i] = run[2];
+            }
+        }
+        StringBuilder rows = new StringBuilder();
+        int m = COLD_RUNS / 2;
+        for (int c = 0; c < n; c++) {
+            Arrays.sort(init[c]);
+            Arrays.sort(inJvm[c]);
+            Arrays.sort(wall[c]);
+            rows.append("| ").append(label).append(" | ").append(classPaths.get(c).label()).append(" | ")
+                    .append(init[c][m]).append(" | ").append(inJvm[c][m]).append(" | ").append(wall[c][m]).append(" |\n");
+        }
+        return rows.toString();
+    }
+
+    /** One fresh JVM: milliseconds to the handler built, to the record handled, and of the whole process. */
+    private static long[] coldRun(String label, String mode, ClassPath cp, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cp.path(),
+                ColdStartMain.class.getName(), mode).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        long t = System.nanoTime();
+        Process p = pb.start();
+        String line;
+        long reported = -1;
+        long initReported = -1;
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("COLD ")) {
+                    reported = Long.parseLong(line.substring(5).trim());
+                } else if (line.startsWith("INIT ")) {
+                    initReported = Long.parseLong(line.substring(5).trim());
+                } else {
+                    output.append(line).append('\n');
                 }
             }
-            p.waitFor();
-            wall[i] = (System.nanoTime() - t) / 1_000_000;
-            inJvm[i] = reported;
         }
-        Arrays.sort(inJvm);
-        Arrays.sort(wall);
-        return "| " + label + " | " + inJvm[1] + " | " + wall[1] + " |\n";
+        p.waitFor();
+        long wall = (System.nanoTime() - t) / 1_000_000;
+        if (reported < 0) {
+            throw new IllegalStateException(label + " on " + cp.label() + " did not finish: " + output);
+        }
+        return new long[] {initReported, reported, wall};
     }
 }

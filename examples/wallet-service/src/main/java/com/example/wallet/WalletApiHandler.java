@@ -80,6 +80,11 @@ public final class WalletApiHandler implements RequestHandler<APIGatewayV2HTTPEv
             return respond(r.alreadyAppended() ? 200 : 201,
                     new Appended(money.walletId(), r.eventId(), r.version(), r.alreadyAppended()));
         } catch (InvalidInputException e) {
+            if ("idempotencyKey".equals(e.field())) {
+                // The request id names an event of another kind (a withdrawal under a deposit's id):
+                // the store refuses it, nothing was written.
+                return respond(422, new Problem("request_id_reused", "requestId", e.getMessage()));
+            }
             return respond(400, new Problem("invalid_request", e.field(), e.getMessage()));
         } catch (EventStoreException e) {
             if (!e.isRetryable()) {
@@ -93,8 +98,9 @@ public final class WalletApiHandler implements RequestHandler<APIGatewayV2HTTPEv
     }
 
     /**
-     * The store recognises a request id it has seen whatever the request was: check that the
-     * event it names is this request's (one read, only for a repeated request id).
+     * A request id seen before for the same kind of event is recognised as a repeat whatever the
+     * amount: check that the event it names is this request's (one read, only for a repeated
+     * request id). One seen for another kind of event is refused by the store (above).
      */
     private boolean sameRequest(DispatchResult r, String eventType, MoneyRequest money) {
         return dispatcher.store().getEvent(r.aggregate(), r.version())
