@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmark harnesses against a single-threaded moto they start themselves, and writes
-# their results to bench/results/. Usage: ./scripts/bench.sh [store|dispatch|fleet|lambda|aggregate ...]
+# their results to bench/results/. Usage: ./scripts/bench.sh [store|dispatch|fleet|lambda|aggregate|process ...]
 # `dispatch` runs the in-process dispatch benchmark and then `fleet` (the same load from separate writer JVMs).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,9 +19,10 @@ declare -A mains=(
   [lambda]=dev.eventfold.bench.lambda.LambdaBench
   [aggregate]=dev.eventfold.bench.aggregate.AggregateBenchmark
   [fleet]=dev.eventfold.bench.dispatch.FleetBench
+  [process]=dev.eventfold.bench.process.ProcessBench
 )
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(store dispatch lambda aggregate)
+[ ${#names[@]} -gt 0 ] || names=(store dispatch lambda aggregate process)
 for n in "${names[@]}"; do
   [ -n "${mains[$n]:-}" ] || { echo "unknown benchmark '$n'; known: ${!mains[*]}" >&2; exit 2; }
   echo "== $n"

@@ -1,5 +1,6 @@
 package dev.eventfold.bench.dispatch;
 
+import dev.eventfold.bench.BenchResults;
 import dev.eventfold.core.AggregateRef;
 import dev.eventfold.dispatch.DispatchResult;
 import dev.eventfold.dispatch.Dispatcher;
@@ -92,7 +93,7 @@ public final class DispatchBench {
             URI endpoint = moto != null ? moto.endpoint() : URI.create(configured);
             DispatchBench bench = new DispatchBench(endpoint);
             List<Result> results = bench.runAll(baseline);
-            Path dir = resultsDir();
+            Path dir = BenchResults.dir();
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("dispatch.md"), Report.markdown(results, System.getProperty("java.version")));
             Files.writeString(dir.resolve("dispatch.svg"), Chart.svg(results));
@@ -246,17 +247,6 @@ public final class DispatchBench {
     private static EventSpec event(AggregateRef agg, int i) {
         return EventSpec.builder().aggregate(agg).eventType("Wallet.Funded").source("bench")
                 .payload(Map.of("amount", i, "currency", "USD")).build();
-    }
-
-    static Path resultsDir() {
-        String root = System.getenv("EVENTFOLD_ROOT");
-        Path dir = root != null && !root.isBlank() ? Path.of(root) : Path.of("").toAbsolutePath();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            if (Files.exists(p.resolve("eventfold-core")) && Files.exists(p.resolve("pom.xml"))) {
-                return p.resolve("bench/results");
-            }
-        }
-        return dir.resolve("bench/results");
     }
 
     /** One measured mode. */

@@ -1,5 +1,6 @@
 package dev.eventfold.bench.dispatch;
 
+import dev.eventfold.bench.BenchResults;
 import dev.eventfold.dynamodb.EventTable;
 import dev.eventfold.testkit.MotoServer;
 import dev.eventfold.testkit.fleet.Fleet;
@@ -108,7 +109,7 @@ public final class FleetBench {
                 System.out.println(md);
                 return; // an experiment: bench/results/ keeps the last full run
             }
-            Path dir = DispatchBench.resultsDir();
+            Path dir = BenchResults.dir();
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("fleet.md"), md, StandardCharsets.UTF_8);
             System.out.println(md);
