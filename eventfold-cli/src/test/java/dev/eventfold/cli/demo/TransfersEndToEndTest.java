@@ -6,6 +6,7 @@ import dev.eventfold.aws.SqsQueuePublisher;
 import dev.eventfold.aws.StreamPoller;
 import dev.eventfold.core.EventRecord;
 import dev.eventfold.dispatch.Dispatcher;
+import dev.eventfold.dispatch.EventSpec;
 import dev.eventfold.domain.DomainDispatchers;
 import dev.eventfold.dynamodb.DynamoDbEventStore;
 import dev.eventfold.dynamodb.EventTable;
@@ -17,6 +18,8 @@ import dev.eventfold.listener.RecordResult;
 import dev.eventfold.process.InMemoryDeadlines;
 import dev.eventfold.process.ProcessManager;
 import dev.eventfold.process.ProcessOutcome;
+import dev.eventfold.reaction.ReactionOutcome;
+import dev.eventfold.reaction.Reactor;
 import dev.eventfold.runtime.EmbeddedRuntime;
 import dev.eventfold.runtime.InMemoryQueue;
 import dev.eventfold.store.EventQuery;
@@ -46,8 +49,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * stream, with duplicates made for real: redeliveries of records whose step had landed (the handler
  * crashes after it), whole batches made visible again (a Lambda invocation retried whole) and, on
  * SQS, sends whose response was lost after SQS accepted them (the fan-out sends them again). Every
- * transfer must end completed or compensated, each step and each wallet event exactly once, the
- * money conserved.
+ * transfer must end completed or compensated, each step, each wallet event and each completed
+ * transfer's receipt (a reaction) exactly once, the money conserved.
  */
 class TransfersEndToEndTest {
     static final int WALLETS = 6;
@@ -74,9 +77,34 @@ class TransfersEndToEndTest {
         }
     }
 
-    /** A listener whose handler crashes after a fifth of the process's successful steps. */
-    static EventListener crashingListener(ProcessManager<Transfers.Transfer> pm, Chaos chaos) {
+    /** A reaction beside the process: a receipt for each completed transfer, to the payer's inbox. */
+    static Reactor receipts(EventStore store) {
+        return Reactor.builder(Dispatcher.of(store))
+                .on("Transfer.Completed", "send-receipt", completed -> List.of(EventSpec.of("inbox", "receipts",
+                        "Receipt.Sent", Map.of("transferId", completed.aggregateId()))))
+                .build();
+    }
+
+    /**
+     * A listener whose handlers crash after a fifth of the process's successful steps and of the
+     * receipts' successful reactions: the record fails after its effects landed and comes back.
+     */
+    static EventListener crashingListener(ProcessManager<Transfers.Transfer> pm, Reactor receipts, Chaos chaos) {
         EventListener.Builder b = EventListener.builder().concurrency(1);
+        b.on("Transfer.Completed", e -> {
+            for (ReactionOutcome o : receipts.react(e)) {
+                if (o.isFailure()) {
+                    throw new IllegalStateException("reaction failed: " + o.failure().orElseThrow());
+                }
+                chaos.statuses.computeIfAbsent(o.status() == ReactionOutcome.Status.ALREADY_REACTED
+                        ? RecordResult.Status.ALREADY_REACTED : RecordResult.Status.REACTED, k -> new AtomicInteger())
+                        .incrementAndGet();
+            }
+            if (chaos.random.nextInt(5) == 0) {
+                chaos.crashes.incrementAndGet();
+                throw new IllegalStateException("crashed after its reaction landed (injected)");
+            }
+        });
         for (String type : pm.eventTypes()) {
             b.on(type, e -> {
                 ProcessOutcome o = pm.handle(e);
@@ -108,7 +136,7 @@ class TransfersEndToEndTest {
     static void transfersEndCompletedOrCompensated(EventStore store, Runnable fanOut, Queue queue, Chaos chaos,
                                                    Duration limit) {
         ProcessManager<Transfers.Transfer> pm = Transfers.processManager(store, new InMemoryDeadlines());
-        EventListener listener = crashingListener(pm, chaos);
+        EventListener listener = crashingListener(pm, receipts(store), chaos);
         Map<String, String[]> plan = new HashMap<>();
         try (Dispatcher dispatcher = Dispatcher.of(store)) {
             WalletEvents wallets = DomainDispatchers.create(WalletEvents.class, dispatcher);
@@ -137,8 +165,10 @@ class TransfersEndToEndTest {
                 chaos.batchesRedelivered.incrementAndGet();
             }
         }
-        // Drain what is left (late duplicates): they must all be recognised.
-        for (int idle = 0; idle < 3; ) {
+        // Drain what is left (the last receipts, late duplicates): they must all be recognised.
+        long completing = plan.values().stream().filter(p -> !p[1].equals(FROZEN)).count();
+        for (int idle = 0; idle < 3 || receiptsSent(store) < completing; ) {
+            assertThat(System.nanoTime()).as("receipts still missing after %s", limit).isLessThan(deadline);
             fanOut.run();
             idle = queue.pumpOnce(listener::handle, false) ? 0 : idle + 1;
         }
@@ -171,10 +201,19 @@ class TransfersEndToEndTest {
                         "Transfer.Crediting", "Transfer.Completed");
             }
         }
+        // Every completed transfer's receipt, once.
+        List<String> receipts = store.readEvents(EventQuery.of(dev.eventfold.core.AggregateRef.of("inbox", "receipts")))
+                .map(e -> e.payload().path("transferId").asText()).sorted().toList();
+        assertThat(receipts).containsExactlyElementsOf(plan.entrySet().stream()
+                .filter(t -> !t.getValue()[1].equals(FROZEN)).map(Map.Entry::getKey).sorted().toList());
         // The duplicates were real: redelivered records found their steps already taken.
         assertThat(chaos.crashes.get()).isPositive();
         assertThat(chaos.batchesRedelivered.get()).isPositive();
         assertThat(chaos.count(RecordResult.Status.ALREADY_REACTED)).isPositive();
+    }
+
+    static long receiptsSent(EventStore store) {
+        return store.readEvents(EventQuery.of(dev.eventfold.core.AggregateRef.of("inbox", "receipts"))).count();
     }
 
     static Transfers.Transfer state(EventStore store, String transferId) {
