@@ -265,10 +265,11 @@ public final class ProcessManager<S> {
             long version = stream.isEmpty() ? 0 : stream.get(stream.size() - 1).version();
             Instant now = clock.instant();
             AppendRequest request;
+            PreparedAppend prepared;
             try {
                 request = new AppendRequest(ref, version, newEvents(ref, input, step.record(), metadata, now),
                         firstId, false, now);
-                PreparedAppend.of(request, now); // what the store would refuse, refused before sending
+                prepared = PreparedAppend.of(request, now); // what the store would refuse, refused before sending
             } catch (InvalidInputException e) {
                 return Step.done(failed(processId, input, List.of(), List.of(), List.of(),
                         ProcessOutcome.Reason.INVALID_STEP, e.getMessage()));
@@ -291,7 +292,7 @@ public final class ProcessManager<S> {
                 return Step.done(failed(processId, input, List.of(), List.of(), List.of(),
                         ProcessOutcome.Reason.STORE_FAILED, e.getMessage()));
             }
-            List<EventRecord> recorded = PreparedAppend.of(request, now).records();
+            List<EventRecord> recorded = prepared.records();
             List<EventRecord> after = new ArrayList<>(stream);
             after.addAll(recorded);
             return Step.done(effects(processId, input, step, recorded, after, metadata, false, depth));
